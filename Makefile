@@ -1,0 +1,111 @@
+# headroom - the only build entry.
+#
+#   make                 build ./headroom
+#   make test            install missing packages, build, run every test
+#   make SANITIZE=1 test the same under ASan+UBSan (objects in build/san)
+#   make demo            run the agent live on this host
+#   make deps            install missing Debian packages (tools/deps.sh)
+#   make WERROR=1 ...    warnings are errors (CI sets this)
+#   make CROSS=aarch64-linux-gnu   cross-compile with <triplet>-gcc
+
+CROSS    ?=
+ifneq ($(CROSS),)
+CC       := $(CROSS)-gcc
+PKG_CONFIG ?= $(CROSS)-pkg-config
+endif
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wcast-qual -Wpointer-arith -Wformat=2 -Wundef -Wvla \
+            -Wwrite-strings -Wold-style-definition -Wmissing-declarations \
+            -Wredundant-decls -Wnull-dereference -Wdouble-promotion \
+            -Wimplicit-fallthrough
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -I. -MMD -MP
+LDLIBS   += -lm
+
+ifeq ($(SANITIZE),1)
+BUILD    ?= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=all
+ALL_CFLAGS += $(SANFLAGS)
+LDFLAGS  += $(SANFLAGS)
+else
+BUILD    ?= build/$(if $(CROSS),$(CROSS),native)
+endif
+
+BIN      := $(if $(or $(filter 1,$(SANITIZE)),$(CROSS)),$(BUILD)/headroom,headroom)
+
+# The agent's code, without the entry point (tests link this).
+CORE_SRC := platform/scan.c platform/procfs.c platform/sysfs.c \
+            platform/linux.c platform/collect.c platform/log.c \
+            agent/err.c agent/names.c agent/rate.c agent/metrics.c \
+            agent/units.c agent/json.c agent/show.c agent/cmd_sample.c
+MAIN_SRC := agent/main.c
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
+
+TEST_NAMES := test_scan test_procfs test_sysfs test_rate test_metrics \
+              test_units test_json test_fixtures test_noalloc
+TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+.PHONY: all deps test check demo clean install tests
+all: $(BIN)
+
+$(BIN): $(CORE_OBJ) $(MAIN_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+
+# The allocation-counting test wraps the allocator for our own objects;
+# outside sanitizer builds it also interposes glibc's malloc so that
+# allocations made inside libc on our behalf are counted too.
+NOALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
+$(BUILD)/tests/test_noalloc: $(BUILD)/tests/test_noalloc.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) $(NOALLOC_WRAP) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+$(BUILD)/tests/test_noalloc.o: ALL_CFLAGS += $(if $(filter 1,$(SANITIZE)),-DHR_NOALLOC_WRAP_ONLY)
+
+tests: $(BIN) $(TEST_BINS)
+
+deps:
+	@sh tools/deps.sh all
+
+# Every test, then the runner's summary line last.
+test: deps
+	@$(MAKE) --no-print-directory tests
+	@HR_BIN=$(abspath $(BIN)) HR_TEST_DIR=$(abspath $(BUILD)/tests) \
+	    sh tests/run.sh $(TEST_BINS)
+
+check: test
+
+# Until the transport lands, the demo samples this host live.
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	./$(BIN) sample --period 1s --count 10
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/headroom
+
+clean:
+	rm -rf build headroom
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,15 @@
+/*
+ * cmd.h - the sub-commands of the headroom binary.  Each takes the
+ * arguments after its name and returns the process exit status:
+ * 0 success, 1 runtime failure, 2 usage error (bad flag or value).
+ */
+#ifndef HR_CMD_H
+#define HR_CMD_H
+
+#define HR_EXIT_OK     0
+#define HR_EXIT_FAIL   1
+#define HR_EXIT_USAGE  2
+
+int cmd_sample(int argc, char **argv);
+
+#endif
