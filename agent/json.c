@@ -43,9 +43,11 @@ put_string(struct jw *j, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == '"' || c == '\\') {
+		if (c == '"' || c == '\\' || c == '\n' || c == '\t' ||
+		    c == '\r') {
 			esc[0] = '\\';
-			esc[1] = (char)c;
+			esc[1] = c == '\n' ? 'n' : c == '\t' ? 't' :
+			    c == '\r' ? 'r' : (char)c;
 			put(j, esc, 2);
 		} else if (c < 0x20) {
 			snprintf(esc, sizeof(esc), "\\u%04x", c);

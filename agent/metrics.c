@@ -169,8 +169,10 @@ do_cpu(struct rctx *r, const struct hr_sample *p, const struct hr_sample *s,
 			cpu_split(r, &pr->t, &s->cpu[i].t, &m->percpu[i].s);
 	}
 	m->ncpu = s->ncpu;
-	m->ctxt = rate(r, p->ctxt, s->ctxt, 64);
-	m->forks = rate(r, p->forks, s->forks, 64);
+	if (r->have) {
+		m->ctxt = rate(r, p->ctxt, s->ctxt, 64);
+		m->forks = rate(r, p->forks, s->forks, 64);
+	}
 	m->procs_running = s->procs_running;
 	m->procs_blocked = s->procs_blocked;
 }

@@ -22,7 +22,7 @@ rate_delta(uint64_t prev, uint64_t cur, unsigned bits, uint64_t *delta)
 		return HR_DELTA_RESET;
 	}
 	mod = (mask - prev) + cur + 1;        /* cannot overflow: prev > cur */
-	if (mod <= (mask >> 2)) {
+	if (mod <= (mask >> 2) + 1) {     /* at most a quarter of the range */
 		*delta = mod;
 		return HR_DELTA_WRAP;
 	}

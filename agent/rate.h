@@ -6,7 +6,7 @@
  * re-created).  The two cannot be told apart for certain; the rule is:
  *
  *   a decrease is a wrap when the modular delta (2^bits - prev + cur) is
- *   below a quarter of the counter range, i.e. the counter was near the
+ *   at most a quarter of the counter range, i.e. the counter was near the
  *   top and is now near the bottom; anything else is a reset.
  *
  * A reset gives no rate: the new value is the new baseline.  This is the
