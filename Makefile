@@ -58,7 +58,7 @@ TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all deps test check demo clean install tests
+.PHONY: all deps test check demo clean install tests bench memcheck
 all: $(BIN)
 
 $(BIN): $(CORE_OBJ) $(MAIN_OBJ)
@@ -100,6 +100,31 @@ check: test
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	./$(BIN) sample --period 1s --count 10
+
+$(BUILD)/tools/bench_sample: $(BUILD)/tools/bench_sample.o $(CORE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Benchmarks print figures; they assert nothing (budgets: docs/performance.md).
+bench: $(BUILD)/tools/bench_sample
+	$(BUILD)/tools/bench_sample tests/fixtures/reference 20000
+	$(BUILD)/tools/bench_sample / 5000
+
+# valgrind: the agent on recorded hosts and the unit tests, no errors or leaks.
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect
+memcheck: deps $(BIN) $(TEST_BINS)
+	@for r in reference smallboard-t0 container damaged sparse; do \
+	    echo "memcheck: sample --root tests/fixtures/$$r"; \
+	    $(VALGRIND) ./$(BIN) sample --root tests/fixtures/$$r --count 3 \
+	        --period 10ms --format json >/dev/null 2>build/memcheck.log || \
+	        { cat build/memcheck.log; exit 1; }; \
+	done
+	@for t in $(filter-out %/test_noalloc,$(TEST_BINS)); do \
+	    echo "memcheck: $$t"; \
+	    $(VALGRIND) $$t >build/memcheck.log 2>&1 || \
+	        { cat build/memcheck.log; exit 1; }; \
+	done
+	@echo "memcheck: clean"
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -21,5 +21,7 @@
 #define HR_FILE_MAX       4096   /* small single-value files (sysfs, sysctl) */
 
 #define HR_MOUNT_RESCAN_S   30   /* re-read the mount table this often */
+#define HR_FD_CACHE         64   /* procfs/sysfs files kept open between
+                                    samples (re-read with pread at 0) */
 
 #endif

@@ -384,11 +384,12 @@ rd_mounts(struct pf_collector *c, struct hr_sample *s)
 	uint64_t now = s->mono_us;
 	uint32_t i;
 
-	if (c->conf.nmounts == 0 && !pf_exists(sig_source[HR_SIG_MOUNTS])) {
-		s->nmounts = 0;
-		return HR_ENOENT;
-	}
 	if (now >= c->next_mount_scan_us || c->nmount_path == 0) {
+		if (c->conf.nmounts == 0 &&
+		    !pf_exists(sig_source[HR_SIG_MOUNTS])) {
+			s->nmounts = 0;
+			return HR_ENOENT;
+		}
 		mounts_rescan(c);
 		c->next_mount_scan_us = now + HR_MOUNT_RESCAN_S * 1000000ull;
 	}

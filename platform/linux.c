@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,8 +24,11 @@
 #include "scan.h"
 
 static char        root_path[PATH_MAX] = "/";
+static int         recorded_statvfs;   /* root has .headroom/statvfs */
 static int         root_fd = -1;
 static pf_trace_fn trace_fn;
+
+static void fd_cache_flush(void);
 
 void
 pf_trace_set(pf_trace_fn fn)
@@ -43,10 +47,13 @@ pf_root_set(const char *dir)
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return HR_EINVAL;
+	fd_cache_flush();
 	if (root_fd >= 0)
 		close(root_fd);
 	root_fd = fd;
 	memcpy(root_path, dir, n + 1);
+	recorded_statvfs = strcmp(dir, "/") != 0 &&
+	    faccessat(fd, ".headroom/statvfs", F_OK, 0) == 0;
 	return 0;
 }
 
@@ -64,13 +71,41 @@ root_dirfd(void)
 	return root_fd;
 }
 
+/*
+ * Descriptor cache.  procfs, sysfs and regular files all give fresh
+ * content when read again from offset 0, so a file read every sample is
+ * opened once and re-read with pread(): that saves the open and close
+ * system calls, which are most of the cost of sampling.  The cache has
+ * HR_FD_CACHE slots, is emptied when the root changes, and an entry whose
+ * read fails (e.g. ENODEV: the interface behind a sysfs file was removed)
+ * is closed and the file opened afresh once.  Files beyond the cache are
+ * opened and closed per read, as before.
+ */
+struct fd_slot {
+	char     rel[HR_PATH_LEN];
+	int      fd;
+	uint64_t used;        /* last use, for replacing the oldest slot */
+};
+
+static struct fd_slot fd_cache[HR_FD_CACHE];
+static uint32_t       fd_ncache;
+static uint64_t       fd_clock;
+
+static void
+fd_cache_flush(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < fd_ncache; i++)
+		close(fd_cache[i].fd);
+	fd_ncache = 0;
+}
+
 static int
 open_rel(const char *rel)
 {
 	int fd;
 
-	while (*rel == '/')
-		rel++;
 	if (trace_fn != NULL)
 		trace_fn(rel);
 	do
@@ -79,12 +114,75 @@ open_rel(const char *rel)
 	return fd;
 }
 
+/*
+ * A descriptor for rel: from the cache, or newly opened (and cached when
+ * the path fits a slot).  *cached tells the caller whether to close it.
+ */
+static int
+fd_get(const char *rel, bool *cached)
+{
+	struct fd_slot *victim = NULL;
+	size_t n = strlen(rel);
+	uint32_t i;
+	int fd;
+
+	fd_clock++;
+	for (i = 0; i < fd_ncache; i++) {
+		if (strcmp(fd_cache[i].rel, rel) == 0) {
+			fd_cache[i].used = fd_clock;
+			*cached = true;
+			return fd_cache[i].fd;
+		}
+	}
+	*cached = false;
+	if ((fd = open_rel(rel)) < 0 || n >= HR_PATH_LEN)
+		return fd;
+	if (fd_ncache < HR_FD_CACHE) {
+		victim = &fd_cache[fd_ncache++];
+	} else {
+		victim = &fd_cache[0];
+		for (i = 1; i < HR_FD_CACHE; i++)
+			if (fd_cache[i].used < victim->used)
+				victim = &fd_cache[i];
+		close(victim->fd);
+	}
+	memcpy(victim->rel, rel, n + 1);
+	victim->fd = fd;
+	victim->used = fd_clock;
+	*cached = true;
+	return fd;
+}
+
+/* Forget a cached descriptor after a failed read. */
+static void
+fd_drop(int fd)
+{
+	uint32_t i;
+
+	for (i = 0; i < fd_ncache; i++) {
+		if (fd_cache[i].fd == fd) {
+			close(fd);
+			fd_cache[i] = fd_cache[--fd_ncache];
+			return;
+		}
+	}
+	close(fd);
+}
+
+static void
+fd_put(int fd, bool cached)
+{
+	if (!cached)
+		close(fd);
+}
+
 static int
 errno_to_hr(int e)
 {
 	switch (e) {
 	case ENOENT: case ENOTDIR: case EACCES: case EPERM: case ENODEV:
-	case ENXIO: case EOPNOTSUPP:
+	case ENXIO: case EOPNOTSUPP: case EINVAL:
+		/* EINVAL: e.g. .../speed of a link without a speed */
 		return HR_ENOENT;
 	default:
 		return HR_EIO;
@@ -92,51 +190,89 @@ errno_to_hr(int e)
 }
 
 static ssize_t
-read_retry(int fd, char *buf, size_t n)
+pread_retry(int fd, char *buf, size_t n, off_t off)
 {
 	ssize_t r;
 
 	do
-		r = read(fd, buf, n);
+		r = pread(fd, buf, n, off);
 	while (r < 0 && errno == EINTR);
 	return r;
+}
+
+static const char *
+strip_root(const char *rel)
+{
+	while (*rel == '/')
+		rel++;
+	return rel;
+}
+
+/*
+ * Read up to cap bytes from offset 0 of rel into buf (*len bytes).
+ * Retries once with a fresh descriptor when a cached one fails.  Returns
+ * 0 or an HR_E* code; *more is set when the file has data beyond cap.
+ */
+static int
+read_whole(const char *rel, char *buf, size_t cap, size_t *len, bool *more)
+{
+	bool cached;
+	int fd, attempt, rc = 0;
+	size_t off;
+	ssize_t r;
+	char extra;
+
+	rel = strip_root(rel);
+	for (attempt = 0; attempt < 2; attempt++) {
+		if ((fd = fd_get(rel, &cached)) < 0)
+			return errno_to_hr(errno);
+		off = 0;
+		rc = 0;
+		while (off < cap) {
+			r = pread_retry(fd, buf + off, cap - off, (off_t)off);
+			if (r < 0) {
+				rc = errno_to_hr(errno);
+				break;
+			}
+			if (r == 0)
+				break;
+			off += (size_t)r;
+		}
+		if (rc != 0 && cached) {
+			fd_drop(fd);      /* stale: device gone or re-created */
+			continue;
+		}
+		*more = rc == 0 && off == cap &&
+		    pread_retry(fd, &extra, 1, (off_t)off) > 0;
+		fd_put(fd, cached);
+		*len = off;
+		return rc;
+	}
+	*len = 0;
+	return rc;
 }
 
 int
 pf_read_file(const char *rel, char *buf, size_t cap, size_t *len)
 {
-	size_t off = 0;
-	ssize_t r;
-	int fd, rc = 0;
-	char extra;
+	bool more = false;
+	int rc;
 
 	*len = 0;
 	if (cap == 0)
 		return HR_ETRUNC;
-	if ((fd = open_rel(rel)) < 0)
-		return errno_to_hr(errno);
-	while (off < cap - 1) {
-		r = read_retry(fd, buf + off, cap - 1 - off);
-		if (r < 0) {
-			/* e.g. EINVAL reading .../speed of a virtual link */
-			rc = errno == EINVAL ? HR_ENOENT : errno_to_hr(errno);
-			break;
-		}
-		if (r == 0)
-			break;
-		off += (size_t)r;
-	}
-	if (rc == 0 && off == cap - 1 && read_retry(fd, &extra, 1) > 0)
+	rc = read_whole(rel, buf, cap - 1, len, &more);
+	buf[*len] = '\0';
+	if (rc == 0 && more)
 		rc = HR_ETRUNC;
-	close(fd);
-	buf[off] = '\0';
-	*len = off;
 	return rc;
 }
 
 /*
- * Line reader: one fixed buffer of HR_LINE_MAX bytes; a line that does not
- * fit is skipped up to its newline and counted.
+ * Line reader: one fixed buffer of HR_LINE_MAX bytes, filled with pread
+ * at increasing offsets; a line that does not fit is skipped up to its
+ * newline and counted.  Not reentrant (one static buffer): parsers never
+ * read files themselves.
  */
 int
 pf_read_lines(const char *rel, pf_line_fn fn, void *ctx,
@@ -144,14 +280,24 @@ pf_read_lines(const char *rel, pf_line_fn fn, void *ctx,
 {
 	static char buf[HR_LINE_MAX + 1];
 	size_t have = 0, start, i;
-	bool skipping = false;
+	char *nl;
+	bool skipping = false, cached;
+	off_t pos = 0;
 	ssize_t r;
 	int fd, rc = 0;
 
-	if ((fd = open_rel(rel)) < 0)
+	rel = strip_root(rel);
+	if ((fd = fd_get(rel, &cached)) < 0)
 		return errno_to_hr(errno);
 	for (;;) {
-		r = read_retry(fd, buf + have, HR_LINE_MAX - have);
+		r = pread_retry(fd, buf + have, HR_LINE_MAX - have, pos);
+		if (r < 0 && cached && pos == 0) {
+			/* stale cached descriptor: reopen once */
+			fd_drop(fd);
+			if ((fd = fd_get(rel, &cached)) < 0)
+				return errno_to_hr(errno);
+			continue;
+		}
 		if (r < 0) {
 			rc = errno_to_hr(errno);
 			break;
@@ -164,11 +310,11 @@ pf_read_lines(const char *rel, pf_line_fn fn, void *ctx,
 			}
 			break;
 		}
+		pos += r;
 		have += (size_t)r;
 		start = 0;
-		for (i = 0; i < have; i++) {
-			if (buf[i] != '\n')
-				continue;
+		while ((nl = memchr(buf + start, '\n', have - start)) != NULL) {
+			i = (size_t)(nl - buf);
 			if (skipping) {
 				skipping = false;
 			} else {
@@ -190,7 +336,7 @@ pf_read_lines(const char *rel, pf_line_fn fn, void *ctx,
 		}
 	}
 out:
-	close(fd);
+	fd_put(fd, cached);
 	return rc;
 }
 
@@ -244,8 +390,7 @@ pf_statvfs(const char *path, struct pf_fsstat *out)
 	size_t rl = strlen(root_path), pl = strlen(path);
 	int rc;
 
-	if (strcmp(root_path, "/") != 0 &&
-	    faccessat(root_dirfd(), ".headroom/statvfs", F_OK, 0) == 0) {
+	if (recorded_statvfs) {
 		rc = pf_read_lines(".headroom/statvfs", rec_line, &f, NULL);
 		if (rc < 0)
 			return rc == HR_ENOENT ? HR_ENOENT : HR_EIO;
