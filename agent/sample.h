@@ -131,7 +131,10 @@ struct hr_cgroup {
 struct hr_health {
 	bool     present[HR_SIG_COUNT];     /* source read this sample */
 	uint64_t malformed[HR_SIG_COUNT];   /* lines skipped since start */
-	uint64_t overflow_cpus;    /* rows dropped: table full (since start) */
+	/* Rows that did not fit their fixed table in this sample (for mounts:
+	 * at the last scan of the mount table).  A gauge, not a running sum:
+	 * it says how much of the host is not being watched now. */
+	uint64_t overflow_cpus;
 	uint64_t overflow_disks;
 	uint64_t overflow_ifaces;
 	uint64_t overflow_mounts;

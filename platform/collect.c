@@ -52,17 +52,26 @@ pf_fs_is_disk(const char *fstype)
 	return 0;
 }
 
-/* Read a small file and parse it as n numbers. */
+/*
+ * Read a small file and parse it as n numbers.  Content that does not
+ * parse is counted as malformed for the signal, like a bad procfs line.
+ */
 static int
-read_u64s(const char *rel, uint64_t *v, unsigned n)
+read_u64s(struct pf_collector *c, enum hr_signal sig, const char *rel,
+    uint64_t *v, unsigned n)
 {
 	char buf[HR_FILE_MAX];
 	size_t len;
 	int rc;
 
-	if ((rc = pf_read_file(rel, buf, sizeof(buf), &len)) != 0)
-		return rc == HR_ETRUNC ? HR_EINVAL : rc;
-	return sysfs_parse_u64s(buf, len, v, n);
+	rc = pf_read_file(rel, buf, sizeof(buf), &len);
+	if (rc == 0)
+		rc = sysfs_parse_u64s(buf, len, v, n);
+	else if (rc == HR_ETRUNC)
+		rc = HR_EINVAL;
+	if (rc == HR_EINVAL)
+		c->malformed[sig]++;
+	return rc;
 }
 
 /* Stream a procfs file through a parser; count what it skipped. */
@@ -155,27 +164,33 @@ rd_cpu_online(struct pf_collector *c, struct hr_sample *s)
 	size_t len;
 	int rc;
 
-	(void)c;
 	s->cpus_online = 0;
 	rc = pf_read_file(sig_source[HR_SIG_CPU_ONLINE], buf, sizeof(buf),
 	    &len);
-	if (rc != 0)
-		return rc == HR_ETRUNC ? HR_EINVAL : rc;
-	return sysfs_parse_cpulist(buf, len, &s->cpus_online);
+	if (rc == 0)
+		rc = sysfs_parse_cpulist(buf, len, &s->cpus_online);
+	else if (rc == HR_ETRUNC)
+		rc = HR_EINVAL;
+	if (rc == HR_EINVAL)
+		c->malformed[HR_SIG_CPU_ONLINE]++;
+	return rc;
 }
 
 static void
-iface_attrs(struct hr_iface *f)
+iface_attrs(struct pf_collector *c, struct hr_iface *f)
 {
 	char rel[HR_NAME_LEN + 32], buf[64];
 	size_t len;
 
 	snprintf(rel, sizeof(rel), "sys/class/net/%s/speed", f->name);
 	f->speed_mbps = -1;
-	/* A virtual link answers EINVAL: unknown speed, not an error. */
+	/* A virtual link answers EINVAL: unknown speed, not an error; but
+	 * content that is no number at all is malformed. */
 	if (pf_read_file(rel, buf, sizeof(buf), &len) == 0 &&
-	    sysfs_parse_speed(buf, len, &f->speed_mbps) != 0)
+	    sysfs_parse_speed(buf, len, &f->speed_mbps) != 0) {
 		f->speed_mbps = -1;
+		c->malformed[HR_SIG_NET]++;
+	}
 	snprintf(rel, sizeof(rel), "sys/class/net/%s/operstate", f->name);
 	f->oper = HR_OPER_UNKNOWN;
 	if (pf_read_file(rel, buf, sizeof(buf), &len) == 0)
@@ -195,7 +210,7 @@ rd_net(struct pf_collector *c, struct hr_sample *s)
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < s->nifaces; i++)
-		iface_attrs(&s->iface[i]);
+		iface_attrs(c, &s->iface[i]);
 	return 0;
 }
 
@@ -204,12 +219,12 @@ rd_conntrack(struct pf_collector *c, struct hr_sample *s)
 {
 	int rc;
 
-	(void)c;
 	s->conntrack_count = s->conntrack_max = 0;
-	if ((rc = read_u64s(sig_source[HR_SIG_CONNTRACK],
+	if ((rc = read_u64s(c, HR_SIG_CONNTRACK, sig_source[HR_SIG_CONNTRACK],
 	    &s->conntrack_count, 1)) != 0)
 		return rc;
-	if ((rc = read_u64s("proc/sys/net/netfilter/nf_conntrack_max",
+	if ((rc = read_u64s(c, HR_SIG_CONNTRACK,
+	    "proc/sys/net/netfilter/nf_conntrack_max",
 	    &s->conntrack_max, 1)) != 0)
 		s->conntrack_count = 0;
 	return rc;
@@ -221,9 +236,8 @@ rd_fd(struct pf_collector *c, struct hr_sample *s)
 	uint64_t v[3];
 	int rc;
 
-	(void)c;
 	s->fd_allocated = s->fd_unused = s->fd_max = 0;
-	if ((rc = read_u64s(sig_source[HR_SIG_FD], v, 3)) != 0)
+	if ((rc = read_u64s(c, HR_SIG_FD, sig_source[HR_SIG_FD], v, 3)) != 0)
 		return rc;
 	s->fd_allocated = v[0];
 	s->fd_unused = v[1];
@@ -236,12 +250,13 @@ rd_pid(struct pf_collector *c, struct hr_sample *s)
 {
 	int rc;
 
-	(void)c;
 	s->pid_max = s->threads_max = 0;
-	if ((rc = read_u64s(sig_source[HR_SIG_PID], &s->pid_max, 1)) != 0)
+	if ((rc = read_u64s(c, HR_SIG_PID, sig_source[HR_SIG_PID],
+	    &s->pid_max, 1)) != 0)
 		return rc;
 	/* threads-max is optional: the PID limit alone still gives a fill */
-	if (read_u64s("proc/sys/kernel/threads-max", &s->threads_max, 1) != 0)
+	if (read_u64s(c, HR_SIG_PID, "proc/sys/kernel/threads-max",
+	    &s->threads_max, 1) != 0)
 		s->threads_max = 0;
 	return 0;
 }
@@ -308,9 +323,7 @@ rd_cgroup(struct pf_collector *c, struct hr_sample *s)
 	}
 	snprintf(rel, sizeof(rel), "%s/cpu.stat", c->cgroup_dir);
 	ctx_init(&ctx, s);
-	if (run_parser(c, HR_SIG_CGROUP, &procfs_cgroup_cpustat, rel,
-	    &ctx) == 0)
-		found++;
+	(void)run_parser(c, HR_SIG_CGROUP, &procfs_cgroup_cpustat, rel, &ctx);
 	g->has_cpu_stat = ctx.seen != 0;
 	if (cg_read(c, "memory.max", buf, sizeof(buf), &len) == 0) {
 		found++;
@@ -327,7 +340,13 @@ rd_cgroup(struct pf_collector *c, struct hr_sample *s)
 		else
 			c->malformed[HR_SIG_CGROUP]++;
 	}
-	/* The root cgroup has none of these files: nothing to watch. */
+	/*
+	 * The root cgroup has no cpu.max, memory.max or memory.current (its
+	 * cpu.stat only repeats /proc/stat): there is no limit to watch, so
+	 * the signal is absent, not present-and-empty.
+	 */
+	if (!found)
+		memset(g, 0, sizeof(*g));
 	return found ? 0 : HR_ENOENT;
 }
 
@@ -341,6 +360,7 @@ mounts_rescan(struct pf_collector *c)
 	bool dup;
 
 	c->nmount_path = 0;
+	c->overflow_mounts = 0;
 	if (c->conf.nmounts > 0) {
 		for (i = 0; i < c->conf.nmounts && i < HR_MAX_MOUNTS; i++)
 			snprintf(c->mount_path[c->nmount_path++], HR_PATH_LEN,
@@ -518,9 +538,9 @@ pf_collect(struct pf_collector *c, struct hr_sample *s)
 	s->mono_us = now;
 	s->wall_ns = pf_wall_ns();
 	s->kernel_bits = c->kernel_bits;
-	s->health.overflow_cpus = c->overflow_cpus;
-	s->health.overflow_disks = c->overflow_disks;
-	s->health.overflow_ifaces = c->overflow_ifaces;
+	s->health.overflow_cpus = 0;
+	s->health.overflow_disks = 0;
+	s->health.overflow_ifaces = 0;
 	for (sig = 0; sig < HR_SIG_COUNT; sig++) {
 		st = &c->sig[sig];
 		s->health.present[sig] = false;
@@ -544,9 +564,6 @@ pf_collect(struct pf_collector *c, struct hr_sample *s)
 				c->have_cgroup_dir = false;
 		}
 	}
-	c->overflow_cpus = s->health.overflow_cpus;
-	c->overflow_disks = s->health.overflow_disks;
-	c->overflow_ifaces = s->health.overflow_ifaces;
 	s->health.overflow_mounts = c->overflow_mounts;
 	memcpy(s->health.malformed, c->malformed, sizeof(c->malformed));
 	return present;

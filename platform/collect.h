@@ -50,8 +50,7 @@ struct pf_collector {
 	struct pf_signal_state sig[HR_SIG_COUNT];
 	uint64_t malformed[HR_SIG_COUNT];   /* cumulative */
 	uint64_t long_lines;                /* lines over HR_LINE_MAX skipped */
-	uint64_t overflow_disks, overflow_ifaces, overflow_cpus;
-	uint64_t overflow_mounts;
+	uint64_t overflow_mounts;           /* at the last mount scan */
 	uint32_t kernel_bits;               /* from proc/sys/kernel/arch */
 	bool     have_sys_block;
 	/* names rejected by the whole-disk check, so it is not redone */
