@@ -502,6 +502,10 @@ note_state(struct pf_collector *c, enum hr_signal sig, int rc)
 		return;
 	if (rc == 0)
 		log_info("collect: %s: available again", hr_signal_names[sig]);
+	else if (rc == HR_ENOENT && sig == HR_SIG_CGROUP)
+		log_info("collect: cgroup: no cgroup v2 limits to watch (root "
+		    "cgroup or cgroup v1 only); signal disabled (re-checked "
+		    "every %d s)", HR_REPROBE_S);
 	else if (rc == HR_ENOENT)
 		log_info("collect: %s: %s: not available; signal disabled "
 		    "(re-checked every %d s)", hr_signal_names[sig],
