@@ -59,6 +59,8 @@ CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all deps test check demo clean install tests bench memcheck
+# keep test objects between builds
+.SECONDARY:
 all: $(BIN)
 
 $(BIN): $(CORE_OBJ) $(MAIN_OBJ)

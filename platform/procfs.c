@@ -18,20 +18,26 @@ pp_parse_buf(const struct pp_parser *p, const char *buf, size_t len,
 {
 	int rc;
 
+	c->malformed = 0;
+	c->ents_overflow = 0;
 	p->begin(c);
 	if ((rc = scan_lines(buf, len, p->line, c)) != 0)
 		return rc;
 	return p->end(c);
 }
 
-/* Copy a word into a fixed name buffer; false if it does not fit. */
+/*
+ * Copy a word into a fixed name buffer; false if it does not fit.  The
+ * whole buffer is written (zero padded), so a sample holds no leftover
+ * bytes and two samples of the same host compare equal byte for byte.
+ */
 static bool
 copy_name(char *dst, size_t cap, const char *w, size_t wlen)
 {
 	if (wlen == 0 || wlen >= cap)
 		return false;
 	memcpy(dst, w, wlen);
-	dst[wlen] = '\0';
+	memset(dst + wlen, 0, cap - wlen);
 	return true;
 }
 
@@ -55,7 +61,7 @@ stat_begin(struct pp_ctx *c)
 
 	memset(&s->cpu_total, 0, sizeof(s->cpu_total));
 	s->ncpu = 0;
-	s->ctxt = s->forks = 0;
+	s->ctxt = s->forks = s->btime = 0;
 	s->procs_running = s->procs_blocked = 0;
 	c->seen = 0;
 }
@@ -120,6 +126,9 @@ stat_line(void *vc, const char *line, size_t len)
 		s->ncpu++;
 	} else if (scan_weq(w, wl, "ctxt")) {
 		if (!scan_u64(&sc, &s->ctxt))
+			goto bad;
+	} else if (scan_weq(w, wl, "btime")) {
+		if (!scan_u64(&sc, &s->btime))
 			goto bad;
 	} else if (scan_weq(w, wl, "processes")) {
 		if (!scan_u64(&sc, &s->forks))

@@ -12,7 +12,12 @@
  *    ctx->malformed; the rest of the file is still used;
  *  - end() returns 0 when the file gave the signal's essential fields,
  *    HR_EINVAL when it did not (signal absent this sample);
- *  - unknown keys and extra columns from newer kernels are ignored.
+ *  - unknown keys and extra columns from newer kernels are ignored, in
+ *    files made of keys (stat, meminfo, vmstat, snmp, cpu.stat); in
+ *    files with a fixed line shape (psi: "some"/"full" only, loadavg,
+ *    diskstats, net/dev, softnet) a line of another shape is malformed;
+ *  - pp_parse_buf zeroes ctx->malformed and ctx->ents_overflow first;
+ *    callers that drive begin/line/end themselves zero them.
  */
 #ifndef HR_PROCFS_H
 #define HR_PROCFS_H
@@ -58,8 +63,8 @@ struct pp_parser {
 
 /*
  * /proc/stat: cpu (total), cpuN (per core, table of HR_MAX_CPUS, extra rows
- * counted in s->health.overflow_cpus), ctxt, processes, procs_running,
- * procs_blocked.  Essential: the "cpu " total line.  Kernels before 2.6.11
+ * counted in s->health.overflow_cpus), ctxt, btime, processes,
+ * procs_running, procs_blocked.  Essential: the "cpu " total line.  Kernels before 2.6.11
  * have fewer columns: missing steal/irq/softirq read as 0.
  */
 extern const struct pp_parser procfs_stat;

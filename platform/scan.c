@@ -175,12 +175,6 @@ scan_lit(struct scan *sc, const char *lit)
 	return true;
 }
 
-bool
-scan_weq(const char *w, size_t wlen, const char *lit)
-{
-	return strlen(lit) == wlen && memcmp(w, lit, wlen) == 0;
-}
-
 int
 scan_lines(const char *buf, size_t len,
     int (*fn)(void *ctx, const char *line, size_t len), void *ctx)

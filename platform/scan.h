@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct scan {
 	const char *p;
@@ -18,7 +19,8 @@ struct scan {
 };
 
 void scan_init(struct scan *sc, const char *p, size_t len);
-/* Skip spaces and tabs. */
+/* Skip blanks: spaces, tabs, CR and LF (so CRLF files and trailing
+ * newlines of single-value files need no special case). */
 void scan_space(struct scan *sc);
 bool scan_eof(struct scan *sc);           /* only blanks remain */
 /* Next blank-separated word; returns false at end of span. */
@@ -33,8 +35,13 @@ bool scan_i64(struct scan *sc, int64_t *v);
 bool scan_udouble(struct scan *sc, double *v);
 /* Consume the literal if it comes next (after optional blanks). */
 bool scan_lit(struct scan *sc, const char *lit);
-/* Word equality helper. */
-bool scan_weq(const char *w, size_t wlen, const char *lit);
+/* Word equality: w[0..wlen) equals the literal.  Inline so that the
+ * literal's length folds to a constant in the parsers' key tables. */
+static inline bool
+scan_weq(const char *w, size_t wlen, const char *lit)
+{
+	return strlen(lit) == wlen && memcmp(w, lit, wlen) == 0;
+}
 /* Split buf into lines; call fn for each (without '\n').  A non-zero
  * return of fn stops and is returned. */
 int scan_lines(const char *buf, size_t len,

@@ -98,6 +98,9 @@ sysfs_parse_cpulist(const char *buf, size_t len, uint32_t *count)
 			if (!scan_u64(&sc, &b) || b < a)
 				return HR_EINVAL;
 		}
+		/* b - a + 1 wraps to 0 for a range of 2^64: check first. */
+		if (b - a >= UINT32_MAX)
+			return HR_EINVAL;
 		n += b - a + 1;
 		if (n > UINT32_MAX)
 			return HR_EINVAL;
@@ -150,6 +153,23 @@ sysfs_parse_max_u64(const char *buf, size_t len, bool *has, uint64_t *v)
 	return 0;
 }
 
+/* 1 if the path has a component that is exactly "..". */
+static int
+has_dotdot(const char *path)
+{
+	const char *p = path;
+
+	while (*p) {
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return 1;
+		p = strchr(p, '/');
+		if (p == NULL)
+			break;
+		p++;
+	}
+	return 0;
+}
+
 int
 sysfs_parse_self_cgroup(const char *buf, size_t len, char *path, size_t cap)
 {
@@ -169,8 +189,9 @@ sysfs_parse_self_cgroup(const char *buf, size_t len, char *path, size_t cap)
 				return HR_ETRUNC;
 			memcpy(path, q, n);
 			path[n] = '\0';
-			/* ".." would leave the cgroup mount: refuse it. */
-			if (strstr(path, "..") != NULL)
+			/* A ".." component would leave the cgroup mount:
+			 * refuse it (a name such as "my..app" is fine). */
+			if (has_dotdot(path))
 				return HR_EINVAL;
 			while (n > 0 && path[n - 1] == '/')
 				path[--n] = '\0';

@@ -282,6 +282,7 @@ t_reference(void **state)
 	    1189, 8890, 350);
 	assert_int_equal(s->ctxt, 9876543210ull);
 	assert_int_equal(s->forks, 4567890);
+	assert_int_equal(s->btime, 1732350000);
 	assert_int_equal(s->procs_running, 3);
 	assert_int_equal(s->procs_blocked, 1);
 	assert_int_equal(s->cpus_online, 8);
@@ -486,6 +487,7 @@ t_smallboard_t0(void **state)
 	    0);
 	assert_int_equal(s->ctxt, 87654321);
 	assert_int_equal(s->forks, 234567);
+	assert_int_equal(s->btime, 1700000000);
 	assert_int_equal(s->procs_running, 1);
 	check_double("load1", s->load1, 0.42);
 	check_double("load5", s->load5, 0.37);
@@ -621,6 +623,7 @@ t_container(void **state)
 	    37732, 0);
 	assert_int_equal(s->ctxt, 123456789012ull);
 	assert_int_equal(s->forks, 87654321);
+	assert_int_equal(s->btime, 1732000000);
 	assert_int_equal(s->procs_running, 9);
 	assert_int_equal(s->procs_blocked, 2);
 	assert_int_equal(s->cpus_online, 16);
@@ -772,6 +775,7 @@ t_damaged(void **state)
 	check_ticks(&s->cpu[1].t, 5001, 101, 1501, 250001, 201, 1, 51, 1);
 	assert_int_equal(s->ctxt, 0);
 	assert_int_equal(s->forks, 12345);
+	assert_int_equal(s->btime, 1700000000);
 	assert_int_equal(s->procs_running, 2);
 	assert_int_equal(s->procs_blocked, 0);
 	assert_int_equal(s->cpus_online, 0);
