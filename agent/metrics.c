@@ -159,7 +159,8 @@ do_cpu(struct rctx *r, const struct hr_sample *p, const struct hr_sample *s,
 		one.have = false;
 		r = &one;
 	}
-	cpu_split(r, &p->cpu_total, &s->cpu_total, &m->cpu);
+	if (r->have)
+		cpu_split(r, &p->cpu_total, &s->cpu_total, &m->cpu);
 	for (i = 0; i < s->ncpu; i++) {
 		m->percpu[i].id = s->cpu[i].id;
 		pr = r->have ? find_cpu(p, i, s->cpu[i].id) : NULL;
