@@ -3,11 +3,16 @@
  * measured with getrusage over many cycles, on a recorded host or the
  * live host.  A benchmark, not a test: it prints figures, asserts nothing.
  *
- * usage: bench_sample [ROOT] [CYCLES]     (default: tests/fixtures/reference, 20000)
+ * usage: bench_sample [ROOT] [CYCLES] [once]
+ *   default ROOT tests/fixtures/reference, CYCLES 20000.  With "once", only
+ *   CYCLES collect+metrics cycles run and nothing is timed: for
+ *   valgrind --tool=callgrind, whose instruction counts are repeatable
+ *   (two runs with different CYCLES give the cost of one cycle).
  */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "agent/metrics.h"
@@ -61,6 +66,10 @@ main(int argc, char **argv)
 	}
 	pf_collect_init(&col, NULL);
 	pf_collect(&col, &samp[0]);
+	if (argc > 3 && strcmp(argv[3], "once") == 0) {
+		run(n, 1, 0);
+		return 0;
+	}
 	run(n / 10, 1, 0);                       /* warm caches */
 	printf("root=%s cycles=%d\n", root, n);
 	printf("collect only:            %8.1f us CPU per sample\n",
