@@ -23,3 +23,21 @@ const char *const hr_signal_names[HR_SIG_COUNT] = {
 	[HR_SIG_CGROUP] = "cgroup",
 	[HR_SIG_MOUNTS] = "mounts",
 };
+
+static const char *const operstate_names[HR_OPER_COUNT] = {
+	[HR_OPER_UNKNOWN] = "unknown",
+	[HR_OPER_NOTPRESENT] = "notpresent",
+	[HR_OPER_DOWN] = "down",
+	[HR_OPER_LOWERLAYERDOWN] = "lowerlayerdown",
+	[HR_OPER_TESTING] = "testing",
+	[HR_OPER_DORMANT] = "dormant",
+	[HR_OPER_UP] = "up",
+};
+
+const char *
+hr_operstate_name(enum hr_operstate o)
+{
+	if ((unsigned)o >= HR_OPER_COUNT)
+		return operstate_names[HR_OPER_UNKNOWN];
+	return operstate_names[o];
+}

@@ -86,8 +86,13 @@ struct hr_disk {
 
 enum hr_operstate {
 	HR_OPER_UNKNOWN = 0, HR_OPER_NOTPRESENT, HR_OPER_DOWN,
-	HR_OPER_LOWERLAYERDOWN, HR_OPER_TESTING, HR_OPER_DORMANT, HR_OPER_UP
+	HR_OPER_LOWERLAYERDOWN, HR_OPER_TESTING, HR_OPER_DORMANT, HR_OPER_UP,
+	HR_OPER_COUNT
 };
+
+/* The kernel's word for an operstate ("up", "down", ...); "unknown" for
+ * values out of range.  Shared by the sysfs parser and the outputs. */
+const char *hr_operstate_name(enum hr_operstate o);
 
 /* One interface of /proc/net/dev plus its sysfs attributes. */
 struct hr_iface {

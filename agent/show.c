@@ -9,17 +9,6 @@
 #include "json.h"
 #include "show.h"
 
-static const char *
-oper_name(enum hr_operstate o)
-{
-	static const char *const n[] = {
-		"unknown", "notpresent", "down", "lowerlayerdown", "testing",
-		"dormant", "up",
-	};
-
-	return (unsigned)o < sizeof(n) / sizeof(n[0]) ? n[o] : "unknown";
-}
-
 static void
 cpu_fields(struct jw *j, const struct hr_cpu_split *c)
 {
@@ -133,7 +122,7 @@ show_json(const struct hr_metrics *m, const struct hr_sample *s,
 
 		jw_obj(&j, NULL);
 		jw_str(&j, "name", f->name);
-		jw_str(&j, "oper", oper_name(f->oper));
+		jw_str(&j, "oper", hr_operstate_name(f->oper));
 		jw_num(&j, "speed_bits_per_s", f->speed_bps);
 		jw_num(&j, "rx_util", f->rx_util);
 		jw_num(&j, "tx_util", f->tx_util);

@@ -45,44 +45,49 @@ scaled(uint64_t mant, uint64_t scale, uint64_t mul, uint64_t *out)
 	return 0;
 }
 
-int
-units_duration_us(const char *s, uint64_t *us)
+struct unit {
+	const char *name;
+	uint64_t    mul;
+};
+
+/* A number followed by one of the units of tab (exact match). */
+static int
+with_unit(const char *s, const struct unit *tab, size_t n, uint64_t *out)
 {
-	static const struct { const char *u; uint64_t mul; } tab[] = {
-		{ "us", 1 }, { "ms", 1000 }, { "s", 1000000 }, { "", 1000000 },
-		{ "m", 60000000 }, { "h", 3600000000ull },
-	};
 	uint64_t mant, scale;
 	size_t i;
 	int rc;
 
 	if ((rc = number(&s, &mant, &scale)) != 0)
 		return rc;
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (strcmp(s, tab[i].u) == 0)
-			return scaled(mant, scale, tab[i].mul, us);
+	for (i = 0; i < n; i++)
+		if (strcmp(s, tab[i].name) == 0)
+			return scaled(mant, scale, tab[i].mul, out);
 	return HR_EINVAL;
+}
+
+int
+units_duration_us(const char *s, uint64_t *us)
+{
+	static const struct unit tab[] = {
+		{ "us", 1 }, { "ms", 1000 }, { "s", 1000000 }, { "", 1000000 },
+		{ "m", 60000000 }, { "h", 3600000000ull },
+	};
+
+	return with_unit(s, tab, sizeof(tab) / sizeof(tab[0]), us);
 }
 
 int
 units_size_bytes(const char *s, uint64_t *bytes)
 {
-	static const struct { const char *u; uint64_t mul; } tab[] = {
+	static const struct unit tab[] = {
 		{ "", 1 }, { "B", 1 },
 		{ "K", 1024 }, { "KiB", 1024 },
 		{ "M", 1048576 }, { "MiB", 1048576 },
 		{ "G", 1073741824 }, { "GiB", 1073741824 },
 	};
-	uint64_t mant, scale;
-	size_t i;
-	int rc;
 
-	if ((rc = number(&s, &mant, &scale)) != 0)
-		return rc;
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (strcmp(s, tab[i].u) == 0)
-			return scaled(mant, scale, tab[i].mul, bytes);
-	return HR_EINVAL;
+	return with_unit(s, tab, sizeof(tab) / sizeof(tab[0]), bytes);
 }
 
 int

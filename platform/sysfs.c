@@ -46,15 +46,6 @@ sysfs_parse_speed(const char *buf, size_t len, int64_t *mbps)
 	return 0;
 }
 
-static const char *const oper_names[] = {
-	[HR_OPER_UNKNOWN] = "unknown",
-	[HR_OPER_NOTPRESENT] = "notpresent",
-	[HR_OPER_DOWN] = "down",
-	[HR_OPER_LOWERLAYERDOWN] = "lowerlayerdown",
-	[HR_OPER_TESTING] = "testing",
-	[HR_OPER_DORMANT] = "dormant",
-	[HR_OPER_UP] = "up",
-};
 
 enum hr_operstate
 sysfs_parse_operstate(const char *buf, size_t len)
@@ -66,18 +57,10 @@ sysfs_parse_operstate(const char *buf, size_t len)
 	scan_init(&sc, buf, len);
 	if (!scan_word(&sc, &w, &wl))
 		return HR_OPER_UNKNOWN;
-	for (i = 0; i < sizeof(oper_names) / sizeof(oper_names[0]); i++)
-		if (scan_weq(w, wl, oper_names[i]))
+	for (i = 0; i < HR_OPER_COUNT; i++)
+		if (scan_weq(w, wl, hr_operstate_name((enum hr_operstate)i)))
 			return (enum hr_operstate)i;
 	return HR_OPER_UNKNOWN;
-}
-
-const char *
-sysfs_operstate_name(enum hr_operstate o)
-{
-	if ((unsigned)o >= sizeof(oper_names) / sizeof(oper_names[0]))
-		return "unknown";
-	return oper_names[o];
 }
 
 int

@@ -24,8 +24,6 @@ int sysfs_parse_u64s(const char *buf, size_t len, uint64_t *v, unsigned n);
 int sysfs_parse_speed(const char *buf, size_t len, int64_t *mbps);
 /* class/net/<if>/operstate; unknown words map to HR_OPER_UNKNOWN. */
 enum hr_operstate sysfs_parse_operstate(const char *buf, size_t len);
-/* Short name of an operstate ("up", "down", ...). */
-const char *sysfs_operstate_name(enum hr_operstate o);
 /* CPU list ("0-3,5,7-8") -> number of CPUs in it. */
 int sysfs_parse_cpulist(const char *buf, size_t len, uint32_t *count);
 /* cgroup v2 cpu.max: "max 100000" -> has=false; "50000 100000" ->

@@ -18,47 +18,14 @@
 
 #include <cmocka.h>
 
+#include "tests/expect.h"
+
+#define EXPECT_DBL(name, got, want) EXPECT_DBL_TOL(name, got, want, 1e-9)
+
 #include "agent/err.h"
 #include "agent/sample.h"
 #include "platform/procfs.h"
 
-#define EXPECT(name, cond) do {						\
-	if (!(cond))							\
-		fail_msg("%s: expected %s", (name), #cond);		\
-} while (0)
-
-#define EXPECT_U64(name, got, want) do {				\
-	unsigned long long g_ = (unsigned long long)(got);		\
-	unsigned long long w_ = (unsigned long long)(want);		\
-	if (g_ != w_)							\
-		fail_msg("%s: %s = %llu, want %llu", (name), #got,	\
-		    g_, w_);						\
-} while (0)
-
-#define EXPECT_I64(name, got, want) do {				\
-	long long g_ = (long long)(got), w_ = (long long)(want);	\
-	if (g_ != w_)							\
-		fail_msg("%s: %s = %lld, want %lld", (name), #got,	\
-		    g_, w_);						\
-} while (0)
-
-/* Short decimals from procfs: equal to 1e-9 (no libm needed). */
-#define EXPECT_DBL(name, got, want) do {				\
-	double g_ = (got), w_ = (want), d_ = g_ - w_;			\
-	if (d_ < 0)							\
-		d_ = -d_;						\
-	if (d_ > 1e-9)							\
-		fail_msg("%s: %s = %.17g, want %.17g", (name), #got,	\
-		    g_, w_);						\
-} while (0)
-
-#define EXPECT_STR(name, got, want) do {				\
-	if (strcmp((got), (want)) != 0)					\
-		fail_msg("%s: %s = \"%s\", want \"%s\"", (name), #got,	\
-		    (got), (want));					\
-} while (0)
-
-#define NCASES(t) (sizeof(t) / sizeof((t)[0]))
 #define KB(x)     ((uint64_t)(x) * 1024)
 
 /* struct hr_sample is large: never on the stack. */

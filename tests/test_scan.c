@@ -16,58 +16,11 @@
 
 #include <cmocka.h>
 
+#include "tests/expect.h"
+
+#define EXPECT_DBL(name, got, want) EXPECT_DBL_TOL(name, got, want, 1e-12)
+
 #include "platform/scan.h"
-
-#define WHOLE (-1)   /* span is the whole input */
-
-#define EXPECT(name, cond) do {						\
-	if (!(cond))							\
-		fail_msg("%s: expected %s", (name), #cond);		\
-} while (0)
-
-#define EXPECT_U64(name, got, want) do {				\
-	unsigned long long g_ = (unsigned long long)(got);		\
-	unsigned long long w_ = (unsigned long long)(want);		\
-	if (g_ != w_)							\
-		fail_msg("%s: %s = %llu, want %llu", (name), #got,	\
-		    g_, w_);						\
-} while (0)
-
-#define EXPECT_I64(name, got, want) do {				\
-	long long g_ = (long long)(got), w_ = (long long)(want);	\
-	if (g_ != w_)							\
-		fail_msg("%s: %s = %lld, want %lld", (name), #got,	\
-		    g_, w_);						\
-} while (0)
-
-/* Doubles parsed from short decimals: equal to 1e-12 (no libm needed). */
-#define EXPECT_DBL(name, got, want) do {				\
-	double g_ = (got), w_ = (want), d_ = g_ - w_;			\
-	if (d_ < 0)							\
-		d_ = -d_;						\
-	if (d_ > 1e-12)							\
-		fail_msg("%s: %s = %.17g, want %.17g", (name), #got,	\
-		    g_, w_);						\
-} while (0)
-
-/* Copy n bytes of s into a heap buffer of exactly n bytes, no NUL. */
-static char *
-heap_copy(const char *s, size_t n)
-{
-	char *p;
-
-	p = malloc(n > 0 ? n : 1);
-	assert_non_null(p);
-	if (n > 0)
-		memcpy(p, s, n);
-	return p;
-}
-
-static size_t
-span_len(const char *in, int len)
-{
-	return len == WHOLE ? strlen(in) : (size_t)len;
-}
 
 /* ---- unsigned decimal and hexadecimal ----------------------------------- */
 

@@ -18,57 +18,10 @@
 
 #include <cmocka.h>
 
+#include "tests/expect.h"
+
 #include "agent/err.h"
 #include "platform/sysfs.h"
-
-#define WHOLE (-1)
-
-#define EXPECT(name, cond) do {						\
-	if (!(cond))							\
-		fail_msg("%s: expected %s", (name), #cond);		\
-} while (0)
-
-#define EXPECT_U64(name, got, want) do {				\
-	unsigned long long g_ = (unsigned long long)(got);		\
-	unsigned long long w_ = (unsigned long long)(want);		\
-	if (g_ != w_)							\
-		fail_msg("%s: %s = %llu, want %llu", (name), #got,	\
-		    g_, w_);						\
-} while (0)
-
-#define EXPECT_I64(name, got, want) do {				\
-	long long g_ = (long long)(got), w_ = (long long)(want);	\
-	if (g_ != w_)							\
-		fail_msg("%s: %s = %lld, want %lld", (name), #got,	\
-		    g_, w_);						\
-} while (0)
-
-#define EXPECT_STR(name, got, want) do {				\
-	if (strcmp((got), (want)) != 0)					\
-		fail_msg("%s: %s = \"%s\", want \"%s\"", (name), #got,	\
-		    (got), (want));					\
-} while (0)
-
-#define NCASES(t) (sizeof(t) / sizeof((t)[0]))
-
-/* The text's bytes in an exactly sized heap buffer (no NUL). */
-static char *
-heap_copy(const char *s, size_t n)
-{
-	char *p;
-
-	p = malloc(n > 0 ? n : 1);
-	assert_non_null(p);
-	if (n > 0)
-		memcpy(p, s, n);
-	return p;
-}
-
-static size_t
-span_len(const char *in, int len)
-{
-	return len == WHOLE ? strlen(in) : (size_t)len;
-}
 
 /* ---- one number --------------------------------------------------------- */
 
@@ -309,7 +262,7 @@ test_sysfs_operstate(void **state)
 }
 
 static void
-test_sysfs_operstate_name(void **state)
+test_operstate_name(void **state)
 {
 	static const struct {
 		enum hr_operstate o;
@@ -331,7 +284,7 @@ test_sysfs_operstate_name(void **state)
 	(void)state;
 	for (i = 0; i < NCASES(names); i++) {
 		snprintf(name, sizeof(name), "oper_name[%zu]", i);
-		n = sysfs_operstate_name(names[i].o);
+		n = hr_operstate_name(names[i].o);
 		assert_non_null(n);
 		EXPECT_STR(name, n, names[i].name);
 		/* the name parses back to the same state */
@@ -341,10 +294,10 @@ test_sysfs_operstate_name(void **state)
 		free(buf);
 	}
 	/* out-of-range values must not index past the name table */
-	n = sysfs_operstate_name((enum hr_operstate)(HR_OPER_UP + 1));
+	n = hr_operstate_name((enum hr_operstate)(HR_OPER_UP + 1));
 	assert_non_null(n);
 	assert_string_equal(n, "unknown");
-	n = sysfs_operstate_name((enum hr_operstate)1000);
+	n = hr_operstate_name((enum hr_operstate)1000);
 	assert_non_null(n);
 	assert_string_equal(n, "unknown");
 }
@@ -709,7 +662,7 @@ main(void)
 		cmocka_unit_test(test_sysfs_u64s),
 		cmocka_unit_test(test_sysfs_speed),
 		cmocka_unit_test(test_sysfs_operstate),
-		cmocka_unit_test(test_sysfs_operstate_name),
+		cmocka_unit_test(test_operstate_name),
 		cmocka_unit_test(test_sysfs_cpulist),
 		cmocka_unit_test(test_sysfs_cpu_max),
 		cmocka_unit_test(test_sysfs_max_u64),
