@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include <cmocka.h>
 
 #include "agent/err.h"
+#include "agent/metrics.h"
 #include "agent/sample.h"
 #include "platform/collect.h"
 #include "platform/log.h"
@@ -34,6 +36,7 @@
 
 static struct pf_collector col;
 static struct hr_sample    s0, s1;
+static struct hr_metrics   met;
 
 /* Point the platform at tests/fixtures/<name> and start a fresh collector. */
 static void
@@ -584,6 +587,55 @@ t_smallboard_pair(void **state)
 	    950272, 879998);
 }
 
+/*
+ * The small board's pair through metrics_compute: every 32-bit "word"
+ * counter that wrapped between t0 and t1 gives the README's delta as a
+ * rate over exactly 1 s, wlan0 vanished and usb0 appeared.
+ */
+static void
+t_smallboard_rates(void **state)
+{
+	const struct hr_iface_m *eth0;
+	const struct hr_disk_m *mmc;
+
+	(void)state;
+	use_fixture("smallboard-t0", true);
+	collect(&s0);
+	use_fixture("smallboard-t1", false);
+	collect(&s1);
+	s1.mono_us = s0.mono_us + 1000000;
+	assert_int_equal(metrics_compute(&s0, &s1, &met), 0);
+
+	assert_int_equal(met.nifaces, 2);
+	eth0 = &met.iface[0];
+	assert_string_equal(eth0->name, "eth0");
+	check_double("eth0 rx", eth0->rx_Bps, 2000);
+	check_double("eth0 tx", eth0->tx_Bps, 10000);
+	check_double("eth0 rx_util", eth0->rx_util, 2000 * 8 / 100e6);
+	check_double("eth0 rx_pps", eth0->rx_pps, 15);
+	assert_string_equal(met.iface[1].name, "usb0");
+	assert_true(isnan(met.iface[1].rx_Bps));      /* first sight */
+	assert_int_equal(met.appeared, 1);
+	assert_int_equal(met.vanished, 1);
+
+	assert_int_equal(met.ndisks, 1);
+	mmc = &met.disk[0];
+	check_double("rd_Bps", mmc->rd_Bps, 3296.0 * 512);
+	check_double("wr_Bps", mmc->wr_Bps, 400.0 * 512);
+	check_double("rd_iops", mmc->rd_iops, 22);
+	check_double("wr_iops", mmc->wr_iops, 11);
+	check_double("util", mmc->util, 0.402);
+	check_double("queue", mmc->queue, 0.056);
+	check_double("await", mmc->await_ms, 94.0 / 33.0);
+	check_double("majfault", met.majfault, 1496);
+	check_double("cpu util", met.cpu.util, 0.25);
+	check_double("listen drops", met.tcp_listen_drops, 2);
+	/* rx, tx, rd_sectors, wr_sectors, weighted_ms, pgmajfault */
+	assert_int_equal(met.wraps, 6);
+	assert_int_equal(met.resets, 0);
+	assert_false(met.rebooted);
+}
+
 /* ---- container: cgroup v2 limits on a 16-CPU host -------------------------- */
 
 static void
@@ -1011,6 +1063,7 @@ main(void)
 		cmocka_unit_test(t_reference_repeat),
 		cmocka_unit_test(t_smallboard_t0),
 		cmocka_unit_test(t_smallboard_pair),
+		cmocka_unit_test(t_smallboard_rates),
 		cmocka_unit_test(t_container),
 		cmocka_unit_test(t_damaged),
 		cmocka_unit_test(t_damaged_single_values),
