@@ -9,6 +9,8 @@
 #   make CROSS=aarch64-linux-gnu   cross-compile with <triplet>-gcc
 
 CROSS    ?=
+# Debian's python3 (with python3-cbor2), not whatever is first on PATH
+PYTHON   ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 ifneq ($(CROSS),)
 CC       := $(CROSS)-gcc
 PKG_CONFIG ?= $(CROSS)-pkg-config
@@ -29,7 +31,7 @@ endif
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -I. -MMD -MP
-LDLIBS   += -lm
+LDLIBS   += $(shell $(PKG_CONFIG) --libs libcbor 2>/dev/null || echo -lcbor) -lm
 
 ifeq ($(SANITIZE),1)
 BUILD    ?= build/san
@@ -47,7 +49,9 @@ BIN      := $(if $(or $(filter 1,$(SANITIZE)),$(CROSS)),$(BUILD)/headroom,headro
 CORE_SRC := platform/scan.c platform/procfs.c platform/sysfs.c \
             platform/linux.c platform/collect.c platform/log.c \
             agent/err.c agent/names.c agent/rate.c agent/metrics.c \
-            agent/units.c agent/json.c agent/show.c agent/cmd_sample.c
+            agent/units.c agent/json.c agent/show.c agent/cmd_sample.c \
+            agent/ident.c agent/series.c agent/agg.c agent/senml.c \
+            agent/decode.c agent/cmd_decode.c
 MAIN_SRC := agent/main.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
@@ -103,13 +107,15 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	./$(BIN) sample --period 1s --count 10
 
-$(BUILD)/tools/bench_sample: $(BUILD)/tools/bench_sample.o $(CORE_OBJ)
+$(BUILD)/tools/bench_%: $(BUILD)/tools/bench_%.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Benchmarks print figures; they assert nothing (budgets: docs/performance.md).
-bench: $(BUILD)/tools/bench_sample
+bench: $(BUILD)/tools/bench_sample $(BUILD)/tools/bench_report
 	$(BUILD)/tools/bench_sample tests/fixtures/reference 20000
 	$(BUILD)/tools/bench_sample / 5000
+	$(BUILD)/tools/bench_report tests/fixtures/reference edge-042 build/busy.cbor
+	@$(PYTHON) tools/report-size build/busy.cbor
 
 # valgrind: the agent on recorded hosts and the unit tests, no errors or leaks.
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \

@@ -11,5 +11,6 @@
 #define HR_EXIT_USAGE  2
 
 int cmd_sample(int argc, char **argv);
+int cmd_decode(int argc, char **argv);
 
 #endif

@@ -4,14 +4,18 @@
  * table that scrolls like vmstat.  No broker, no config file needed.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../platform/collect.h"
 #include "../platform/log.h"
 #include "../platform/platform.h"
+#include "agg.h"
 #include "cmd.h"
+#include "ident.h"
 #include "metrics.h"
+#include "senml.h"
 #include "show.h"
 #include "units.h"
 
@@ -19,29 +23,44 @@
 #define PERIOD_MAX_US   3600000000ull     /* 1 h */
 #define TABLE_REPEAT    20                /* header every N rows */
 #define OUT_MAX         (192 * 1024)      /* one JSON line, worst case */
+#define MSG_MAX         (256 * 1024)      /* largest --max-message */
+#define MSG_MIN         512               /* smallest --max-message */
+#define MSG_DEFAULT     (64 * 1024)
 
 /* Start-up storage: sized once, never grown. */
 static struct pf_collector col;
 static struct hr_sample    samp[2];
 static struct hr_metrics   met;
 static char                out[OUT_MAX];
+static struct hr_agg       agg;
+static struct hr_rec       recs[HR_MAX_RECORDS];
+static uint8_t             msg[MSG_MAX];
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: headroom sample [--root DIR] [--period DUR] [--count N]\n"
-	    "                       [--format table|json] [--mount PATH]...\n"
+	    "                       [--format table|json|cbor] [--mount PATH]...\n"
+	    "                       [--id ID] [--report-every N] "
+	    "[--max-message SIZE]\n"
 	    "                       [--trace-reads]\n"
 	    "  --root DIR      read procfs/sysfs under DIR (default /)\n"
 	    "  --period DUR    time between samples: 500ms, 1s, 5m "
 	    "(default 1s)\n"
 	    "  --count N       print N samples, then exit (default: until "
 	    "interrupted)\n"
-	    "  --format FMT    table (default, like vmstat) or json "
+	    "  --format FMT    table (default, like vmstat), json "
 	    "(one object per line)\n"
+	    "                  or cbor (SenML-CBOR reports, a CBOR sequence; "
+	    "see 'headroom decode')\n"
 	    "  --mount PATH    watch this mount point (repeatable; default: "
 	    "all disk file systems)\n"
+	    "  --id ID         agent id in cbor reports (default: host name)\n"
+	    "  --report-every N  samples per cbor report (mean and peak over "
+	    "them; default 1)\n"
+	    "  --max-message SIZE  split cbor reports larger than SIZE into "
+	    "parts (default 64KiB)\n"
 	    "  --trace-reads   print every file the sampler opens to stderr\n");
 }
 
@@ -95,18 +114,34 @@ write_out(const char *buf, long n)
 	return 0;
 }
 
+static int
+emit_stdout(void *ctx, const uint8_t *buf, size_t len, uint32_t part,
+    uint32_t parts)
+{
+	int r;
+
+	(void)ctx;
+	(void)part;
+	(void)parts;
+	r = write_out((const char *)buf, (long)len);
+	return r == 0 ? 0 : (r > 0 ? HR_EINTR : HR_EIO);
+}
+
 int
 cmd_sample(int argc, char **argv)
 {
 	struct pf_collect_conf conf;
-	const char *root = "/", *val;
-	uint64_t period = 1000000, count = 0, next;
+	const char *root = "/", *val, *id = NULL;
+	uint64_t period = 1000000, count = 0, next, every = 1;
+	uint64_t max_msg = MSG_DEFAULT, rseq = 0;
 	unsigned long seq = 0;
-	int i, r, cur = 0, json = 0, rows = 0;
+	int i, r, cur = 0, json = 0, cbor = 0, rows = 0;
+	char host[HR_ID_LEN], boot[HR_BOOT_ID_LEN];
+	struct senml_head head;
+	uint64_t t_start = 0;
 	long n;
 
 	memset(&conf, 0, sizeof(conf));
-	json = 0;
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
@@ -138,13 +173,34 @@ cmd_sample(int argc, char **argv)
 		} else if ((r = opt_value(argc, argv, &i, "--format", &val)) != 0) {
 			if (r < 0)
 				return HR_EXIT_USAGE;
-			if (strcmp(val, "json") == 0)
-				json = 1;
-			else if (strcmp(val, "table") == 0)
-				json = 0;
-			else
+			json = strcmp(val, "json") == 0;
+			cbor = strcmp(val, "cbor") == 0;
+			if (!json && !cbor && strcmp(val, "table") != 0)
 				return bad_value("--format", val,
-				    "must be table or json");
+				    "must be table, json or cbor");
+		} else if ((r = opt_value(argc, argv, &i, "--id", &val)) != 0) {
+			if (r < 0)
+				return HR_EXIT_USAGE;
+			if (!hr_id_valid(val))
+				return bad_value("--id", val, "use letters, digits "
+				    "and - : . _ (first a letter or digit), "
+				    "at most 63");
+			id = val;
+		} else if ((r = opt_value(argc, argv, &i, "--report-every",
+		    &val)) != 0) {
+			if (r < 0)
+				return HR_EXIT_USAGE;
+			if (units_uint(val, 3600, &every) != 0 || every == 0)
+				return bad_value("--report-every", val,
+				    "must be a whole number from 1 to 3600");
+		} else if ((r = opt_value(argc, argv, &i, "--max-message",
+		    &val)) != 0) {
+			if (r < 0)
+				return HR_EXIT_USAGE;
+			if (units_size_bytes(val, &max_msg) != 0 ||
+			    max_msg < MSG_MIN || max_msg > MSG_MAX)
+				return bad_value("--max-message", val,
+				    "must be a size from 512 to 256KiB");
 		} else if ((r = opt_value(argc, argv, &i, "--mount", &val)) != 0) {
 			if (r < 0)
 				return HR_EXIT_USAGE;
@@ -169,10 +225,29 @@ cmd_sample(int argc, char **argv)
 	}
 	pf_signals_init();
 	pf_collect_init(&col, &conf);
+	if (cbor) {
+		if (id == NULL) {
+			if (pf_hostname(host, sizeof(host)) != 0 ||
+			    !hr_id_valid(host)) {
+				fprintf(stderr, "headroom sample: the host name "
+				    "is not a valid agent id: give --id\n");
+				return HR_EXIT_USAGE;
+			}
+			id = host;
+		}
+		if (hr_boot_id(boot, sizeof(boot)) != 0) {
+			log_warnx("sample: no random source for the boot id");
+			return HR_EXIT_FAIL;
+		}
+		agg_init(&agg);
+		head.agent_id = id;
+		head.boot_id = boot;
+	}
 
 	/* The first sample is the baseline: rates need two. */
 	pf_collect(&col, &samp[cur]);
 	next = samp[cur].mono_us + period;
+	t_start = samp[cur].mono_us;
 	while (!pf_stop_requested() && (count == 0 || seq < count)) {
 		if (pf_sleep_until(next) == HR_EINTR && pf_stop_requested())
 			break;
@@ -180,6 +255,31 @@ cmd_sample(int argc, char **argv)
 		pf_collect(&col, &samp[cur]);
 		metrics_compute(&samp[cur ^ 1], &samp[cur], &met);
 		seq++;
+		if (cbor) {
+			agg_add(&agg, &met);
+			if (seq % every != 0 && (count == 0 || seq < count))
+				goto next_sample;
+			head.seq = ++rseq;
+			head.time_s = floor((double)samp[cur].wall_ns / 1e6) /
+			    1e3;
+			/* whole milliseconds: finer is noise */
+			head.interval_s = floor((double)(samp[cur].mono_us -
+			    t_start) / 1e3 + 0.5) / 1e3;
+			t_start = samp[cur].mono_us;
+			r = senml_encode(&head, recs, agg_finish(&agg, recs,
+			    HR_MAX_RECORDS), (size_t)max_msg, msg, sizeof(msg),
+			    emit_stdout, NULL);
+			if (r == HR_ETRUNC)
+				log_warnx("sample: a record does not fit "
+				    "--max-message %llu; report %llu dropped",
+				    (unsigned long long)max_msg,
+				    (unsigned long long)rseq);
+			else if (r == HR_EINTR)
+				return HR_EXIT_OK;    /* reader went away */
+			else if (r < 0)
+				return HR_EXIT_FAIL;
+			goto next_sample;
+		}
 		if (json) {
 			n = show_json(&met, &samp[cur], seq, out, sizeof(out) - 1);
 			if (n >= 0)
@@ -201,6 +301,7 @@ cmd_sample(int argc, char **argv)
 		}
 		if ((r = write_out(out, n)) != 0)
 			return r > 0 ? HR_EXIT_OK : HR_EXIT_FAIL;
+next_sample:
 		/* Fixed schedule; if we fell a period behind, resynchronise. */
 		next += period;
 		if (samp[cur].mono_us > next)

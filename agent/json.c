@@ -3,6 +3,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -124,6 +125,26 @@ jw_num(struct jw *j, const char *k, double v)
 			n--;
 	} else {
 		n = snprintf(tmp, sizeof(tmp), "%.6g", v);
+	}
+	if (n > 0)
+		put(j, tmp, (size_t)n);
+}
+
+void
+jw_num_exact(struct jw *j, const char *k, double v)
+{
+	char tmp[40];
+	int n = 0, prec;
+
+	key(j, k);
+	if (!isfinite(v)) {
+		put(j, "null", 4);
+		return;
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		n = snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
 	}
 	if (n > 0)
 		put(j, tmp, (size_t)n);

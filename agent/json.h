@@ -25,6 +25,9 @@ void jw_end_arr(struct jw *j);
 /* Numbers: NAN and infinities become null; integral values below 2^53
  * are printed exactly, others with 6 significant digits. */
 void jw_num(struct jw *j, const char *key, double v);
+/* A number printed with the fewest digits that read back as exactly v
+ * (for decoders: no precision lost); NAN and infinities become null. */
+void jw_num_exact(struct jw *j, const char *key, double v);
 void jw_bool(struct jw *j, const char *key, bool v);
 void jw_str(struct jw *j, const char *key, const char *s);
 /* Finish: NUL-terminate; returns the length or -1 on overflow. */

@@ -24,4 +24,11 @@
 #define HR_FD_CACHE         64   /* procfs/sysfs files kept open between
                                     samples (re-read with pread at 0) */
 
+
+#define HR_MAX_SERIES     4096   /* distinct series in one report interval */
+#define HR_MAX_RECORDS    8192   /* records of one report (mean + peak) */
+#define HR_GROUP_LEN        72   /* "disk.<name>." / "fs<path>." incl. NUL */
+#define HR_ID_LEN           64   /* agent id incl. NUL */
+#define HR_MAX_CAPS       1024   /* capacities remembered to send on change */
+
 #endif

@@ -18,7 +18,8 @@ usage(FILE *f)
 	    "usage: headroom <command> [options]\n"
 	    "commands:\n"
 	    "  sample    sample this host (or --root DIR) and print rates and\n"
-	    "            utilisations as a table or JSON lines\n"
+	    "            utilisations as a table, JSON lines or SenML-CBOR\n"
+	    "  decode    SenML-CBOR reports to JSON lines (resolved records)\n"
 	    "  version   print the version\n"
 	    "  help      this text; 'headroom <command> --help' for a command\n");
 }
@@ -33,6 +34,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "sample") == 0)
 		return cmd_sample(argc - 2, argv + 2);
+	if (strcmp(argv[1], "decode") == 0)
+		return cmd_decode(argc - 2, argv + 2);
 	if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0) {
 		printf("headroom %s\n", HR_VERSION);

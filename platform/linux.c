@@ -14,7 +14,9 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/random.h>
 #include <sys/statvfs.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -482,4 +484,39 @@ int
 pf_stop_requested(void)
 {
 	return stop_flag != 0;
+}
+
+int
+pf_random(void *buf, size_t n)
+{
+	uint8_t *p = buf;
+	ssize_t r;
+
+	while (n > 0) {
+		r = getrandom(p, n, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return HR_EIO;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int
+pf_hostname(char *buf, size_t cap)
+{
+	struct utsname u;
+	size_t n;
+
+	if (cap == 0 || uname(&u) != 0)
+		return HR_EIO;
+	n = strlen(u.nodename);
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, u.nodename, n);
+	buf[n] = '\0';
+	return 0;
 }

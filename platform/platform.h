@@ -68,6 +68,11 @@ int64_t pf_wall_ns(void);
 /* Sleep until the monotonic deadline; returns early (HR_EINTR) on a signal. */
 int pf_sleep_until(uint64_t mono_us);
 
+/* n random bytes from the kernel (getrandom); HR_EIO if unavailable. */
+int pf_random(void *buf, size_t n);
+/* The host name (uname nodename), NUL-terminated, truncated to cap. */
+int pf_hostname(char *buf, size_t cap);
+
 /*
  * Install the process's signal dispositions: SIGINT and SIGTERM set the
  * stop flag (the handler does nothing else); SIGPIPE is ignored so a

@@ -1,0 +1,190 @@
+/*
+ * agg.c - interval aggregation (see agg.h).
+ */
+#include <string.h>
+
+#include "agg.h"
+#include "senml.h"
+
+/* FNV-1a over group and the descriptor's address (names are static). */
+static uint32_t
+hash(const char *group, const struct hr_series_desc *d)
+{
+	uint32_t h = 2166136261u;
+	uintptr_t p = (uintptr_t)d;
+	size_t i;
+
+	for (; *group; group++)
+		h = (h ^ (uint8_t)*group) * 16777619u;
+	for (i = 0; i < sizeof(p); i++, p >>= 8)
+		h = (h ^ (uint8_t)(p & 0xff)) * 16777619u;
+	return h;
+}
+
+/* Groups are built by series_group() within HR_GROUP_LEN; truncate
+ * anyway rather than trust it. */
+static void
+copy_group(char *dst, const char *src)
+{
+	size_t n = 0;
+
+	while (n < HR_GROUP_LEN - 1 && src[n] != '\0')
+		n++;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void
+agg_init(struct hr_agg *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void
+agg_caps_reset(struct hr_agg *a)
+{
+	uint32_t i;
+
+	for (i = 0; i < HR_MAX_CAPS; i++)
+		a->cap[i].used = false;
+	a->ncap = 0;
+}
+
+void
+agg_add_value(void *ctx, const char *group, const struct hr_series_desc *d,
+    double v)
+{
+	struct hr_agg *a = ctx;
+	struct agg_slot *s;
+	uint32_t h, i, probe;
+
+	h = hash(group, d);
+	for (probe = 0; probe < HR_MAX_SERIES; probe++) {
+		i = (h + probe) & (HR_MAX_SERIES - 1);
+		s = &a->slot[i];
+		if (!s->used) {
+			/* keep a quarter free: probing stays short */
+			if (a->norder >= HR_MAX_SERIES - HR_MAX_SERIES / 4) {
+				a->overflow++;
+				return;
+			}
+			s->used = true;
+			s->d = d;
+			s->n = 0;
+			s->sum = 0;
+			copy_group(s->group, group);
+			a->order[a->norder++] = (uint16_t)i;
+			break;
+		}
+		if (s->d == d && strcmp(s->group, group) == 0)
+			break;
+	}
+	if (probe == HR_MAX_SERIES) {
+		a->overflow++;
+		return;
+	}
+	if (s->n == 0 || v > s->max)
+		s->max = v;
+	s->sum += v;
+	s->last = v;
+	s->n++;
+}
+
+void
+agg_add(struct hr_agg *a, const struct hr_metrics *m)
+{
+	series_each(m, agg_add_value, a);
+	a->nsamples++;
+}
+
+/* Capacity changed since last sent (or never sent)?  Remembers it. */
+static bool
+cap_changed(struct hr_agg *a, const struct agg_slot *s, double v)
+{
+	uint32_t h = hash(s->group, s->d), i, probe;
+	struct agg_cap *c;
+
+	for (probe = 0; probe < HR_MAX_CAPS; probe++) {
+		i = (h + probe) & (HR_MAX_CAPS - 1);
+		c = &a->cap[i];
+		if (!c->used) {
+			if (a->ncap >= HR_MAX_CAPS - HR_MAX_CAPS / 4) {
+				/* Devices came and went until the table
+				 * filled: start over (everything is sent
+				 * once more, nothing is lost). */
+				agg_caps_reset(a);
+				return cap_changed(a, s, v);
+			}
+			c->used = true;
+			c->d = s->d;
+			memcpy(c->group, s->group, sizeof(c->group));
+			c->sent = v;
+			a->ncap++;
+			return true;
+		}
+		if (c->d == s->d && strcmp(c->group, s->group) == 0) {
+			if (c->sent == v)
+				return false;
+			c->sent = v;
+			return true;
+		}
+	}
+	return true;
+}
+
+static bool
+push(struct hr_agg *a, struct hr_rec *rec, uint32_t cap, uint32_t *n,
+    const struct agg_slot *s, bool peak, double v)
+{
+	if (*n >= cap) {
+		a->overflow++;
+		return false;
+	}
+	rec[*n].group = s->group;
+	rec[*n].name = s->d->name;
+	rec[*n].peak = peak;
+	rec[*n].unit = s->d->unit;
+	rec[*n].v = v;
+	(*n)++;
+	return true;
+}
+
+uint32_t
+agg_finish(struct hr_agg *a, struct hr_rec *rec, uint32_t cap)
+{
+	struct agg_slot *s;
+	uint32_t i, n = 0;
+	double mean, peak;
+
+	for (i = 0; i < a->norder; i++) {
+		s = &a->slot[a->order[i]];
+		if (s->n == 0)
+			continue;
+		switch (s->d->kind) {
+		case HR_AGG_SUM:
+			push(a, rec, cap, &n, s, false,
+			    senml_quantise(s->d->unit, s->sum));
+			break;
+		case HR_AGG_CAPACITY:
+			/* the latest value is the capacity now */
+			mean = senml_quantise(s->d->unit, s->last);
+			if (cap_changed(a, s, mean))
+				push(a, rec, cap, &n, s, false, mean);
+			break;
+		default:
+			mean = senml_quantise(s->d->unit, s->sum / s->n);
+			peak = senml_quantise(s->d->unit, s->max);
+			push(a, rec, cap, &n, s, false, mean);
+			if (peak != mean)
+				push(a, rec, cap, &n, s, true, peak);
+			break;
+		}
+	}
+	/* new interval: free the slots used (the group strings stay readable
+	 * for the caller until the next agg_add) */
+	for (i = 0; i < a->norder; i++)
+		a->slot[a->order[i]].used = false;
+	a->norder = 0;
+	a->nsamples = 0;
+	return n;
+}

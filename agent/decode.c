@@ -1,0 +1,367 @@
+/*
+ * decode.c - validate and resolve SenML-CBOR packs (see decode.h).
+ *
+ * Rules checked (RFC 8428 sections 4-6 unless noted):
+ *  - a pack is a non-empty array of maps;
+ *  - labels are the integers of table 4 or text (extensions); a text
+ *    label ending in '_' must be understood, so it is rejected;
+ *  - each label has its type: bn/n/bu/u/vs text, bt/t/bv/bs/v/s/ut
+ *    numbers (finite), vb bool, vd bytes, bver unsigned;
+ *  - text is definite-length and valid for its use; resolved names are
+ *    non-empty, start with a letter or digit and use A-Z a-z 0-9 - : . / _;
+ *  - every record has exactly one of v, vs, vb, vd, or has a sum;
+ *  - within a pack, a (name, time) pair appears once (docs/schema.md).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cbor.h>
+
+#include "decode.h"
+#include "senml.h"
+
+struct base {
+	char   bn[DEC_TEXT_MAX];
+	char   bu[DEC_TEXT_MAX];
+	double bt, bv, bs;
+	bool   has_bv, has_bs;
+};
+
+/* Seen (name, time) pairs of the current pack, for the uniqueness rule.
+ * Grown with realloc: decoding is not the agent's hot path. */
+struct seen {
+	uint64_t *h;
+	size_t    n, cap;
+};
+
+static int
+fail(char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool
+get_number(const cbor_item_t *it, double *v)
+{
+	if (cbor_isa_uint(it)) {
+		*v = (double)cbor_get_int(it);
+	} else if (cbor_isa_negint(it)) {
+		*v = -1.0 - (double)cbor_get_int(it);
+	} else if (cbor_isa_float_ctrl(it) &&
+	    cbor_float_get_width(it) != CBOR_FLOAT_0) {
+		*v = cbor_float_get_float(it);
+	} else {
+		return false;
+	}
+	return isfinite(*v);
+}
+
+/* Definite text into dst (NUL-terminated); false if not text, chunked,
+ * too long or holding a NUL byte. */
+static bool
+get_text(const cbor_item_t *it, char *dst, size_t cap)
+{
+	size_t n;
+
+	if (!cbor_isa_string(it) || !cbor_string_is_definite(it))
+		return false;
+	n = cbor_string_length(it);
+	if (n >= cap)
+		return false;
+	if (n > 0)
+		memcpy(dst, cbor_string_handle(it), n);
+	dst[n] = '\0';
+	return strlen(dst) == n;
+}
+
+static bool
+name_ok(const char *s)
+{
+	const char *p;
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
+	    (s[0] >= '0' && s[0] <= '9')))
+		return false;
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == ':' ||
+		    *p == '.' || *p == '/' || *p == '_'))
+			return false;
+	return true;
+}
+
+static uint64_t
+key_hash(const char *name, double t)
+{
+	uint64_t h = 1469598103934665603ull, bits;
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 1099511628211ull;
+	memcpy(&bits, &t, sizeof(bits));
+	return (h ^ bits) * 1099511628211ull;
+}
+
+static int
+seen_add(struct seen *s, uint64_t h)
+{
+	size_t i;
+	uint64_t *p;
+
+	for (i = 0; i < s->n; i++)
+		if (s->h[i] == h)
+			return 1;
+	if (s->n == s->cap) {
+		p = realloc(s->h, (s->cap ? s->cap * 2 : 64) * sizeof(*p));
+		if (p == NULL)
+			return -1;
+		s->h = p;
+		s->cap = s->cap ? s->cap * 2 : 64;
+	}
+	s->h[s->n++] = h;
+	return 0;
+}
+
+static void
+b64(const uint8_t *in, size_t n, char *out, size_t cap)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t i, o = 0;
+	uint32_t v;
+
+	/* base64url without padding, as SenML JSON represents vd */
+	for (i = 0; i < n && o + 5 < cap; i += 3) {
+		v = (uint32_t)in[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (i + 2 < n)
+			v |= in[i + 2];
+		out[o++] = tab[(v >> 18) & 63];
+		out[o++] = tab[(v >> 12) & 63];
+		if (i + 1 < n)
+			out[o++] = tab[(v >> 6) & 63];
+		if (i + 2 < n)
+			out[o++] = tab[v & 63];
+	}
+	out[o] = '\0';
+}
+
+/* Resolve one record map; base values persist across records. */
+static int
+record(const cbor_item_t *map, size_t idx, struct base *b, struct seen *seen,
+    dec_rec_fn fn, void *ctx, char *err, size_t ecap)
+{
+	static struct dec_rec r;
+	struct cbor_pair *kv = cbor_map_handle(map);
+	size_t i, n = cbor_map_size(map), nvals = 0;
+	char n_txt[DEC_TEXT_MAX] = "", label[64];
+	double t = 0, num;
+	bool has_n = false, has_u = false;
+	int64_t key;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	for (i = 0; i < n; i++) {
+		const cbor_item_t *k = kv[i].key, *v = kv[i].value;
+
+		if (cbor_isa_string(k)) {
+			if (!get_text(k, label, sizeof(label)))
+				return fail(err, ecap, "record %zu: bad text "
+				    "label", idx);
+			if (label[0] == '\0' || label[strlen(label) - 1] == '_')
+				return fail(err, ecap, "record %zu: label "
+				    "'%s' must be understood and is not", idx,
+				    label);
+			continue;              /* extension: ignored */
+		}
+		if (cbor_isa_uint(k))
+			key = (int64_t)cbor_get_int(k);
+		else if (cbor_isa_negint(k))
+			key = -1 - (int64_t)cbor_get_int(k);
+		else
+			return fail(err, ecap, "record %zu: a label must be an "
+			    "integer or text", idx);
+		switch (key) {
+		case SENML_BN:
+			if (!get_text(v, b->bn, sizeof(b->bn)))
+				return fail(err, ecap, "record %zu: bn is not "
+				    "a text string", idx);
+			break;
+		case SENML_BT:
+			if (!get_number(v, &b->bt))
+				return fail(err, ecap, "record %zu: bt is not "
+				    "a finite number", idx);
+			break;
+		case SENML_BU:
+			if (!get_text(v, b->bu, sizeof(b->bu)))
+				return fail(err, ecap, "record %zu: bu is not "
+				    "a text string", idx);
+			break;
+		case SENML_BV:
+			if (!get_number(v, &b->bv))
+				return fail(err, ecap, "record %zu: bv is not "
+				    "a finite number", idx);
+			b->has_bv = true;
+			break;
+		case SENML_BS:
+			if (!get_number(v, &b->bs))
+				return fail(err, ecap, "record %zu: bs is not "
+				    "a finite number", idx);
+			b->has_bs = true;
+			break;
+		case SENML_BVER:
+			if (!cbor_isa_uint(v))
+				return fail(err, ecap, "record %zu: bver is not "
+				    "an unsigned integer", idx);
+			break;
+		case SENML_N:
+			if (!get_text(v, n_txt, sizeof(n_txt)))
+				return fail(err, ecap, "record %zu: n is not a "
+				    "text string", idx);
+			has_n = true;
+			break;
+		case SENML_U:
+			if (!get_text(v, r.unit, sizeof(r.unit)))
+				return fail(err, ecap, "record %zu: u is not a "
+				    "text string", idx);
+			has_u = true;
+			break;
+		case SENML_V:
+			if (!get_number(v, &r.v))
+				return fail(err, ecap, "record %zu: v is not a "
+				    "finite number", idx);
+			r.kind = DEC_V;
+			nvals++;
+			break;
+		case SENML_VS:
+			if (!get_text(v, r.vs, sizeof(r.vs)))
+				return fail(err, ecap, "record %zu: vs is not a "
+				    "text string", idx);
+			r.kind = DEC_VS;
+			nvals++;
+			break;
+		case SENML_VB:
+			if (!cbor_isa_float_ctrl(v) || !cbor_is_bool(v))
+				return fail(err, ecap, "record %zu: vb is not "
+				    "a boolean", idx);
+			r.vb = cbor_get_bool(v);
+			r.kind = DEC_VB;
+			nvals++;
+			break;
+		case SENML_VD:
+			if (!cbor_isa_bytestring(v) ||
+			    !cbor_bytestring_is_definite(v))
+				return fail(err, ecap, "record %zu: vd is not "
+				    "a byte string", idx);
+			b64(cbor_bytestring_handle(v),
+			    cbor_bytestring_length(v), r.vs, sizeof(r.vs));
+			r.kind = DEC_VD;
+			nvals++;
+			break;
+		case SENML_S:
+			if (!get_number(v, &r.sum))
+				return fail(err, ecap, "record %zu: s is not a "
+				    "finite number", idx);
+			r.has_sum = true;
+			break;
+		case SENML_T:
+			if (!get_number(v, &t))
+				return fail(err, ecap, "record %zu: t is not a "
+				    "finite number", idx);
+			break;
+		case SENML_UT:
+			if (!get_number(v, &num))
+				return fail(err, ecap, "record %zu: ut is not "
+				    "a finite number", idx);
+			break;
+		default:
+			return fail(err, ecap, "record %zu: unknown label %lld",
+			    idx, (long long)key);
+		}
+	}
+	if (nvals > 1)
+		return fail(err, ecap, "record %zu: more than one value", idx);
+	if (nvals == 0 && !r.has_sum)
+		return fail(err, ecap, "record %zu: no value and no sum", idx);
+	if (nvals == 0) {
+		r.kind = DEC_S;
+		r.v = r.sum;
+	}
+	if (r.kind == DEC_V && b->has_bv)
+		r.v += b->bv;
+	if (r.has_sum && b->has_bs)
+		r.sum += b->bs;
+	if (strlen(b->bn) + strlen(n_txt) >= sizeof(r.name))
+		return fail(err, ecap, "record %zu: name too long", idx);
+	snprintf(r.name, sizeof(r.name), "%s%s", b->bn, has_n ? n_txt : "");
+	if (!name_ok(r.name))
+		return fail(err, ecap, "record %zu: invalid name '%s'", idx,
+		    r.name);
+	if (!has_u)
+		snprintf(r.unit, sizeof(r.unit), "%s", b->bu);
+	r.time = b->bt + t;
+	rc = seen_add(seen, key_hash(r.name, r.time));
+	if (rc < 0)
+		return fail(err, ecap, "out of memory");
+	if (rc > 0)
+		return fail(err, ecap, "record %zu: '%s' appears twice at the "
+		    "same time", idx, r.name);
+	return fn(ctx, &r);
+}
+
+int
+senml_decode(const uint8_t *buf, size_t len, size_t *used,
+    dec_rec_fn fn, void *ctx, char *err, size_t errcap)
+{
+	struct cbor_load_result res;
+	struct base b;
+	struct seen seen = { NULL, 0, 0 };
+	cbor_item_t *pack;
+	size_t i, n;
+	int rc = 0;
+
+	*used = 0;
+	pack = cbor_load(buf, len, &res);
+	if (pack == NULL) {
+		switch (res.error.code) {
+		case CBOR_ERR_NOTENOUGHDATA:
+			return fail(err, errcap, "truncated CBOR (input ends "
+			    "inside an item)");
+		case CBOR_ERR_NODATA:
+			return fail(err, errcap, "no data");
+		case CBOR_ERR_MEMERROR:
+			return fail(err, errcap, "out of memory");
+		default:
+			return fail(err, errcap, "malformed CBOR at byte %zu",
+			    res.error.position);
+		}
+	}
+	*used = res.read;
+	if (!cbor_isa_array(pack) || cbor_array_size(pack) == 0) {
+		rc = fail(err, errcap, "a pack must be a non-empty array");
+		goto out;
+	}
+	memset(&b, 0, sizeof(b));
+	n = cbor_array_size(pack);
+	for (i = 0; i < n && rc == 0; i++) {
+		cbor_item_t *rec = cbor_array_handle(pack)[i];
+
+		if (!cbor_isa_map(rec)) {
+			rc = fail(err, errcap, "record %zu: not a map", i);
+			break;
+		}
+		rc = record(rec, i, &b, &seen, fn, ctx, err, errcap);
+	}
+out:
+	free(seen.h);
+	cbor_decref(&pack);
+	return rc;
+}
