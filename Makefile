@@ -57,7 +57,7 @@ CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 
 TEST_NAMES := test_scan test_procfs test_sysfs test_rate test_metrics \
-              test_units test_json test_fixtures test_noalloc
+              test_units test_json test_fixtures test_noalloc test_senml
 TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)

@@ -1,7 +1,8 @@
 /*
  * test_noalloc.c - the hot path makes no heap allocation after the first
- * sample: 1000 cycles of collect + metrics + JSON + table on the reference
- * fixture and on the live host, with every allocator entry point counted.
+ * sample: 1000 cycles of collect + metrics + JSON + table + report
+ * aggregation and SenML encoding (in parts) on the reference fixture and
+ * on the live host, with every allocator entry point counted.
  *
  * Two nets catch allocations:
  *  - -Wl,--wrap=malloc,... (Makefile) redirects our objects' own calls
@@ -21,7 +22,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "agent/agg.h"
 #include "agent/metrics.h"
+#include "agent/senml.h"
 #include "agent/show.h"
 #include "platform/collect.h"
 #include "platform/platform.h"
@@ -109,6 +112,21 @@ static struct pf_collector col;
 static struct hr_sample    samp[2];
 static struct hr_metrics   met;
 static char                out[256 * 1024];
+static struct hr_agg       agg;
+static struct hr_rec       recs[HR_MAX_RECORDS];
+static size_t              report_bytes;
+
+static int
+count_bytes(void *ctx, const uint8_t *b, size_t len, uint32_t part,
+    uint32_t parts)
+{
+	(void)ctx;
+	(void)b;
+	(void)part;
+	(void)parts;
+	report_bytes += len;
+	return 0;
+}
 
 static unsigned long
 cycles(const char *root, int n)
@@ -116,8 +134,13 @@ cycles(const char *root, int n)
 	int i, cur = 0;
 	long len;
 
+	struct senml_head h = { "noalloc-1", 1795430610.0, 10, 0,
+	    "0123456789abcdef" };
+
 	assert_int_equal(pf_root_set(root), 0);
 	pf_collect_init(&col, NULL);
+	agg_init(&agg);
+	report_bytes = 0;
 	pf_collect(&col, &samp[cur]);        /* first sample: may log */
 	nalloc = 0;
 	counting = 1;
@@ -135,9 +158,19 @@ cycles(const char *root, int n)
 		len = show_table_row(&met, out, sizeof(out));
 		if (len < 0)
 			break;
+		/* a report every 10 samples, split in parts of 1 KiB */
+		agg_add(&agg, &met);
+		if (i % 10 == 9) {
+			h.seq++;
+			if (senml_encode(&h, recs, agg_finish(&agg, recs,
+			    HR_MAX_RECORDS), 1024, (uint8_t *)out, sizeof(out),
+			    count_bytes, NULL) < 1)
+				break;
+		}
 	}
 	counting = 0;
 	assert_int_equal(i, n);
+	assert_true(report_bytes > 0);
 	return nalloc;
 }
 
