@@ -9,7 +9,7 @@
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libc6-dev libmosquitto-dev libmbedtls-dev libcbor-dev libinih-dev"
-TEST_PKGS="libcmocka-dev python3 python3-cbor2 mosquitto mosquitto-clients openssl valgrind"
+TEST_PKGS="libcmocka-dev python3 python3-cbor2 mosquitto mosquitto-clients openssl valgrind clang libclang-rt-14-dev"
 
 case "${1:-all}" in
 build) want="$BUILD_PKGS" ;;
