@@ -6,7 +6,8 @@
  *   {"n":"edge-042/cpu.util","u":"/","t":1795430610,"v":0.25}
  *
  * or, with --pack, one SenML JSON array of resolved records per pack.
- * A pack is printed only when all of it is valid; the first invalid pack
+ * Packs are printed as they arrive (a pipe from a live agent works); a
+ * pack is printed only when all of it is valid; the first invalid pack
  * stops the run with a message naming it and exit status 1.
  */
 #include <errno.h>
@@ -14,11 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../platform/platform.h"
 #include "cmd.h"
 #include "decode.h"
 #include "json.h"
 
-#define INPUT_MAX (64u * 1024 * 1024)   /* refuse larger inputs */
+#define INPUT_MAX (64u * 1024 * 1024)   /* refuse larger packs */
 
 struct outbuf {
 	char  *p;
@@ -90,39 +92,6 @@ on_record(void *ctx, const struct dec_rec *r)
 	return o->pack ? 0 : append(o, "\n", 1);
 }
 
-static uint8_t *
-read_all(FILE *f, size_t *len)
-{
-	uint8_t *buf = NULL, *p;
-	size_t cap = 0, n;
-
-	*len = 0;
-	for (;;) {
-		if (*len == cap) {
-			if (cap >= INPUT_MAX) {
-				errno = EFBIG;
-				free(buf);
-				return NULL;
-			}
-			cap = cap ? cap * 2 : 65536;
-			if ((p = realloc(buf, cap)) == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = p;
-		}
-		n = fread(buf + *len, 1, cap - *len, f);
-		*len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 static void
 usage(FILE *f)
 {
@@ -132,17 +101,37 @@ usage(FILE *f)
 	    "  --pack   one SenML JSON array per pack instead\n");
 }
 
+/* Grow buf to hold at least need bytes (inputs stop at INPUT_MAX). */
+static int
+reserve(uint8_t **buf, size_t *cap, size_t need)
+{
+	uint8_t *p;
+	size_t c = *cap ? *cap : 65536;
+
+	if (need > INPUT_MAX)
+		return -1;
+	while (c < need)
+		c *= 2;
+	if (c == *cap)
+		return 0;
+	if ((p = realloc(*buf, c)) == NULL)
+		return -1;
+	*buf = p;
+	*cap = c;
+	return 0;
+}
+
 int
 cmd_decode(int argc, char **argv)
 {
 	const char *path = "-";
 	struct outbuf o = { NULL, 0, 0, false, 0 };
 	char err[512];
-	uint8_t *buf;
-	size_t len, off = 0, used;
+	uint8_t *buf = NULL;
+	size_t cap = 0, len = 0, got, used;
 	unsigned long npack = 0;
-	FILE *f;
-	int i, rc = HR_EXIT_OK;
+	bool eof = false;
+	int i, fd, rc = HR_EXIT_OK, r;
 
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--pack") == 0) {
@@ -163,49 +152,65 @@ cmd_decode(int argc, char **argv)
 			return HR_EXIT_USAGE;
 		}
 	}
-	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	if (f == NULL) {
+	if (pf_open_read(path, &fd) != 0) {
 		fprintf(stderr, "headroom decode: %s: %s\n", path,
 		    strerror(errno));
 		return HR_EXIT_FAIL;
 	}
-	buf = read_all(f, &len);
-	if (f != stdin)
-		fclose(f);
-	if (buf == NULL) {
-		fprintf(stderr, "headroom decode: %s: %s\n", path,
-		    strerror(errno));
-		return HR_EXIT_FAIL;
-	}
-	if (len == 0) {
-		fprintf(stderr, "headroom decode: %s: no input\n", path);
-		free(buf);
-		return HR_EXIT_FAIL;
-	}
-	while (off < len) {
-		o.len = 0;
-		o.nrec = 0;
-		npack++;
-		if (senml_decode(buf + off, len - off, &used, on_record, &o,
-		    err, sizeof(err)) != 0) {
-			fprintf(stderr, "headroom decode: %s: pack %lu (byte "
-			    "%zu): %s\n", path, npack, off, err);
+	/*
+	 * Stream: print each pack as soon as it is complete, so that
+	 * "headroom sample --format cbor | headroom decode" shows reports
+	 * as they come.  A pack is printed only when all of it is valid.
+	 */
+	for (;;) {
+		if (len > 0) {
+			o.len = 0;
+			o.nrec = 0;
+			r = senml_decode(buf, len, &used, on_record, &o, err,
+			    sizeof(err));
+			if (r == 0) {
+				npack++;
+				if ((o.pack && append(&o, "]\n", 2) != 0) ||
+				    fwrite(o.p, 1, o.len, stdout) != o.len ||
+				    fflush(stdout) != 0) {
+					rc = HR_EXIT_FAIL;
+					break;
+				}
+				memmove(buf, buf + used, len - used);
+				len -= used;
+				continue;
+			}
+			if (r != DEC_MORE || eof) {
+				fprintf(stderr, "headroom decode: %s: pack %lu: "
+				    "%s\n", path, npack + 1, err);
+				rc = HR_EXIT_FAIL;
+				break;
+			}
+		} else if (eof) {
+			if (npack == 0) {
+				fprintf(stderr, "headroom decode: %s: no "
+				    "input\n", path);
+				rc = HR_EXIT_FAIL;
+			}
+			break;
+		}
+		if (reserve(&buf, &cap, len + 4096) != 0) {
+			fprintf(stderr, "headroom decode: %s: a pack larger "
+			    "than %u bytes\n", path, INPUT_MAX);
 			rc = HR_EXIT_FAIL;
 			break;
 		}
-		if (o.pack && append(&o, "]\n", 2) != 0) {
+		if (pf_read_some(fd, buf + len, cap - len, &got) != 0) {
+			fprintf(stderr, "headroom decode: %s: %s\n", path,
+			    strerror(errno));
 			rc = HR_EXIT_FAIL;
 			break;
 		}
-		if (fwrite(o.p, 1, o.len, stdout) != o.len) {
-			rc = HR_EXIT_FAIL;
-			break;
-		}
-		off += used;
+		eof = got == 0;
+		len += got;
 	}
+	pf_close(fd);
 	free(o.p);
 	free(buf);
-	if (fflush(stdout) != 0)
-		rc = HR_EXIT_FAIL;
 	return rc;
 }

@@ -11,6 +11,8 @@
  *    non-empty, start with a letter or digit and use A-Z a-z 0-9 - : . / _;
  *  - every record has exactly one of v, vs, vb, vd, or has a sum;
  *  - within a pack, a (name, time) pair appears once (docs/schema.md).
+ * The metadata records of our own layout (schema, boot, seq) are not
+ * required here: this reads any SenML-CBOR pack.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -333,8 +335,9 @@ senml_decode(const uint8_t *buf, size_t len, size_t *used,
 	if (pack == NULL) {
 		switch (res.error.code) {
 		case CBOR_ERR_NOTENOUGHDATA:
-			return fail(err, errcap, "truncated CBOR (input ends "
-			    "inside an item)");
+			fail(err, errcap, "truncated CBOR (input ends inside "
+			    "an item)");
+			return DEC_MORE;
 		case CBOR_ERR_NODATA:
 			return fail(err, errcap, "no data");
 		case CBOR_ERR_MEMERROR:

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define DEC_TEXT_MAX 1024      /* longest name, unit or string value */
+#define DEC_MORE     (-2)      /* input ends inside a pack */
 
 enum dec_kind { DEC_V, DEC_VS, DEC_VB, DEC_VD, DEC_S };
 
@@ -34,10 +35,11 @@ typedef int (*dec_rec_fn)(void *ctx, const struct dec_rec *r);
 /*
  * Decode one pack from buf[0..len).  On success *used is the pack's size
  * (the input may hold a CBOR sequence of packs) and fn was called once
- * per record, in order.  On failure returns -1 with a message in
- * err (cap errcap) naming the record and the rule broken; fn may have
- * been called for the records before it.  A non-zero return of fn stops
- * the decoding and is returned.
+ * per record, in order.  Returns DEC_MORE, without calling fn, when the
+ * input ends inside the pack (a stream reader reads more and retries).
+ * On failure returns -1 with a message in err (cap errcap) naming the
+ * record and the rule broken; fn may have been called for the records
+ * before it.  A non-zero return of fn stops the decoding and is returned.
  */
 int senml_decode(const uint8_t *buf, size_t len, size_t *used,
     dec_rec_fn fn, void *ctx, char *err, size_t errcap);

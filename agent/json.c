@@ -141,6 +141,11 @@ jw_num_exact(struct jw *j, const char *k, double v)
 		put(j, "null", 4);
 		return;
 	}
+	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+		n = snprintf(tmp, sizeof(tmp), "%.0f", v);   /* 10, not 1e+01 */
+		put(j, tmp, (size_t)n);
+		return;
+	}
 	for (prec = 1; prec <= 17; prec++) {
 		n = snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
 		if (strtod(tmp, NULL) == v)

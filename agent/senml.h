@@ -35,8 +35,9 @@ struct senml_head {
  * The value a record will carry for unit: bytes and bits ("B", "B/s",
  * "bit/s") rounded to whole units; whole numbers of any other unit kept
  * exact; other values rounded to 11 significant bits (the precision of
- * an IEEE half float, relative error <= 2^-12) up to 2048 and to whole
- * numbers above (relative error <= 2^-12 as well).  Encoding then picks
+ * an IEEE half float: relative error <= 2^-11) from 2^-14 up to 2048,
+ * to multiples of 2^-24 below 2^-14 (half-float subnormals: values under
+ * 2^-25 become 0), and to whole numbers above 2048.  Encoding then picks
  * the shortest CBOR form that keeps the quantised value exactly, which
  * for most values is a 3-byte half float.
  */

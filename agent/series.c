@@ -201,8 +201,10 @@ put_cpu(struct emit *e, const struct hr_metrics *m)
 	put(e, &cpu_d[CPU_CTXT], m->ctxt);
 	/* Cores stay in the "cpu." group (record "<N>.util"): a base name
 	 * per core would cost more than the core number in each name. */
-	for (i = 0; i < m->ncpu && i < HR_MAX_CPUS; i++)
-		put(e, &core_util_d[i], m->percpu[i].s.util);
+	for (i = 0; i < m->ncpu; i++)
+		if (m->percpu[i].id < HR_MAX_CPUS)   /* named by CPU number */
+			put(e, &core_util_d[m->percpu[i].id],
+			    m->percpu[i].s.util);
 }
 
 static void
@@ -263,7 +265,11 @@ put_ifaces(struct emit *e, const struct hr_metrics *m)
 		e->group = grp;
 		put(e, &net_d[NET_RXU], f->rx_util);
 		put(e, &net_d[NET_TXU], f->tx_util);
-		put(e, &net_d[NET_UP], f->oper == HR_OPER_UP ? 1 : 0);
+		/* "unknown" is what drivers without operstate support (tun,
+		 * many VPNs) report while working: only a state the kernel
+		 * knows to be down counts as down */
+		put(e, &net_d[NET_UP], f->oper == HR_OPER_UP ||
+		    f->oper == HR_OPER_UNKNOWN ? 1 : 0);
 		put(e, &net_d[NET_RXP], f->rx_pps);
 		put(e, &net_d[NET_TXP], f->tx_pps);
 		put(e, &net_d[NET_ERR], f->rx_errs + f->tx_errs);

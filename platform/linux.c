@@ -520,3 +520,35 @@ pf_hostname(char *buf, size_t cap)
 	buf[n] = '\0';
 	return 0;
 }
+
+int
+pf_open_read(const char *path, int *fd)
+{
+	if (strcmp(path, "-") == 0) {
+		*fd = STDIN_FILENO;
+		return 0;
+	}
+	do
+		*fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (*fd < 0 && errno == EINTR);
+	return *fd < 0 ? errno_to_hr(errno) : 0;
+}
+
+int
+pf_read_some(int fd, void *buf, size_t cap, size_t *got)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, buf, cap);
+	while (r < 0 && errno == EINTR);
+	*got = r > 0 ? (size_t)r : 0;
+	return r < 0 ? HR_EIO : 0;
+}
+
+void
+pf_close(int fd)
+{
+	if (fd != STDIN_FILENO)
+		close(fd);
+}

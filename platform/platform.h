@@ -68,6 +68,16 @@ int64_t pf_wall_ns(void);
 /* Sleep until the monotonic deadline; returns early (HR_EINTR) on a signal. */
 int pf_sleep_until(uint64_t mono_us);
 
+/*
+ * Plain file access for tools (not root-relative, not for sampling):
+ * open a path for reading ("-" is standard input), read what is available
+ * (at most cap, at least 1 byte unless end of file: *got == 0), close.
+ * Return 0 or HR_ENOENT / HR_EIO (errno kept for the message).
+ */
+int pf_open_read(const char *path, int *fd);
+int pf_read_some(int fd, void *buf, size_t cap, size_t *got);
+void pf_close(int fd);
+
 /* n random bytes from the kernel (getrandom); HR_EIO if unavailable. */
 int pf_random(void *buf, size_t n);
 /* The host name (uname nodename), NUL-terminated, truncated to cap. */
