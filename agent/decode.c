@@ -167,6 +167,7 @@ record(const cbor_item_t *map, size_t idx, struct base *b, struct seen *seen,
 	char n_txt[DEC_TEXT_MAX] = "", label[64];
 	double t = 0, num;
 	bool has_n = false, has_u = false;
+	uint64_t seen_labels = 0;
 	int64_t key;
 	int rc;
 
@@ -184,6 +185,13 @@ record(const cbor_item_t *map, size_t idx, struct base *b, struct seen *seen,
 				    label);
 			continue;              /* extension: ignored */
 		}
+		/* labels outside -6..8 are unknown; test the raw value
+		 * before any cast, so 2^64-2 cannot wrap into bn (-2) */
+		if ((cbor_isa_uint(k) || cbor_isa_negint(k)) &&
+		    cbor_get_int(k) > 16)
+			return fail(err, ecap, "record %zu: unknown label %s%llu",
+			    idx, cbor_isa_negint(k) ? "-1-" : "",
+			    (unsigned long long)cbor_get_int(k));
 		if (cbor_isa_uint(k))
 			key = (int64_t)cbor_get_int(k);
 		else if (cbor_isa_negint(k))
@@ -191,6 +199,16 @@ record(const cbor_item_t *map, size_t idx, struct base *b, struct seen *seen,
 		else
 			return fail(err, ecap, "record %zu: a label must be an "
 			    "integer or text", idx);
+		/* a map with the same key twice is not valid CBOR for
+		 * SenML (RFC 8949 section 5.6): refuse, never pick one */
+		if (key >= -16 && key <= 16) {
+			uint64_t bit = (uint64_t)1 << (key + 16);
+
+			if (seen_labels & bit)
+				return fail(err, ecap, "record %zu: label %lld "
+				    "appears twice", idx, (long long)key);
+			seen_labels |= bit;
+		}
 		switch (key) {
 		case SENML_BN:
 			if (!get_text(v, b->bn, sizeof(b->bn)))

@@ -170,12 +170,15 @@ do_cpu(struct rctx *r, const struct hr_sample *p, const struct hr_sample *s,
 			cpu_split(r, &pr->t, &s->cpu[i].t, &m->percpu[i].s);
 	}
 	m->ncpu = s->ncpu;
-	if (r->have) {
+	/* optional lines of proc/stat: a missing line is unknown, not 0 */
+	if (r->have && (p->stat_have & s->stat_have & HR_STAT_CTXT))
 		m->ctxt = rate(r, p->ctxt, s->ctxt, 64);
+	if (r->have && (p->stat_have & s->stat_have & HR_STAT_FORKS))
 		m->forks = rate(r, p->forks, s->forks, 64);
-	}
-	m->procs_running = s->procs_running;
-	m->procs_blocked = s->procs_blocked;
+	if (s->stat_have & HR_STAT_RUNNING)
+		m->procs_running = s->procs_running;
+	if (s->stat_have & HR_STAT_BLOCKED)
+		m->procs_blocked = s->procs_blocked;
 }
 
 static void

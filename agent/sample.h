@@ -48,6 +48,13 @@ enum hr_signal {
 /* Stable short names of the signals, as used in logs and JSON. */
 extern const char *const hr_signal_names[HR_SIG_COUNT];
 
+/* Optional lines of /proc/stat, for struct hr_sample.stat_have. */
+#define HR_STAT_CTXT     0x01
+#define HR_STAT_FORKS    0x02
+#define HR_STAT_RUNNING  0x04
+#define HR_STAT_BLOCKED  0x08
+#define HR_STAT_BTIME    0x10
+
 /* Jiffies per CPU state, as in /proc/stat (64-bit). */
 struct hr_cpu_ticks {
 	uint64_t user;      /* includes nice and guest time */
@@ -159,6 +166,8 @@ struct hr_sample {
 	uint64_t btime;                    /* boot time, s since epoch; a
 					      change means a reboot */
 	uint32_t procs_running, procs_blocked;
+	uint8_t  stat_have;                /* HR_STAT_* lines seen in proc/stat:
+					      a missing line is unknown, not 0 */
 	uint32_t cpus_online;              /* from .../cpu/online; 0 = unknown */
 
 	/* /proc/loadavg */

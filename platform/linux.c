@@ -515,7 +515,7 @@ pf_hostname(char *buf, size_t cap)
 		return HR_EIO;
 	n = strlen(u.nodename);
 	if (n >= cap)
-		n = cap - 1;
+		return HR_ETRUNC;     /* a cut name could be another host's */
 	memcpy(buf, u.nodename, n);
 	buf[n] = '\0';
 	return 0;

@@ -80,7 +80,8 @@ void pf_close(int fd);
 
 /* n random bytes from the kernel (getrandom); HR_EIO if unavailable. */
 int pf_random(void *buf, size_t n);
-/* The host name (uname nodename), NUL-terminated, truncated to cap. */
+/* The host name (uname nodename), NUL-terminated; HR_ETRUNC when it does
+ * not fit cap (never cut: a cut name could be another host's). */
 int pf_hostname(char *buf, size_t cap);
 
 /*

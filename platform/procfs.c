@@ -62,6 +62,7 @@ stat_begin(struct pp_ctx *c)
 	memset(&s->cpu_total, 0, sizeof(s->cpu_total));
 	s->ncpu = 0;
 	s->ctxt = s->forks = s->btime = 0;
+	s->stat_have = 0;
 	s->procs_running = s->procs_blocked = 0;
 	c->seen = 0;
 }
@@ -127,20 +128,25 @@ stat_line(void *vc, const char *line, size_t len)
 	} else if (scan_weq(w, wl, "ctxt")) {
 		if (!scan_u64(&sc, &s->ctxt))
 			goto bad;
+		s->stat_have |= HR_STAT_CTXT;
 	} else if (scan_weq(w, wl, "btime")) {
 		if (!scan_u64(&sc, &s->btime))
 			goto bad;
+		s->stat_have |= HR_STAT_BTIME;
 	} else if (scan_weq(w, wl, "processes")) {
 		if (!scan_u64(&sc, &s->forks))
 			goto bad;
+		s->stat_have |= HR_STAT_FORKS;
 	} else if (scan_weq(w, wl, "procs_running")) {
 		if (!scan_u64(&sc, &v) || v > UINT32_MAX)
 			goto bad;
 		s->procs_running = (uint32_t)v;
+		s->stat_have |= HR_STAT_RUNNING;
 	} else if (scan_weq(w, wl, "procs_blocked")) {
 		if (!scan_u64(&sc, &v) || v > UINT32_MAX)
 			goto bad;
 		s->procs_blocked = (uint32_t)v;
+		s->stat_have |= HR_STAT_BLOCKED;
 	}
 	return 0;
 bad:

@@ -90,6 +90,8 @@ setup(void **state)
 	B.cpu[0].t = B.cpu_total;
 	A.ctxt = 1000;
 	B.ctxt = 3000;
+	A.stat_have = B.stat_have = HR_STAT_CTXT | HR_STAT_FORKS |
+	    HR_STAT_RUNNING | HR_STAT_BLOCKED | HR_STAT_BTIME;
 	A.mem_total = B.mem_total = 1000;
 	B.mem_available = 250;
 	B.mem_has_available = true;
@@ -373,6 +375,20 @@ t_cgroup_quota(void **state)
 	NEAR(M.cg_mem_util, 0.9);
 }
 
+/* proc/stat lines that a kernel does not print are unknown, not zero */
+static void
+t_missing_stat_lines_are_unknown(void **state)
+{
+	(void)state;
+	B.stat_have = HR_STAT_BTIME;
+	metrics_compute(&A, &B, &M);
+	ISNAN(M.ctxt);
+	ISNAN(M.forks);
+	ISNAN(M.procs_running);
+	ISNAN(M.procs_blocked);
+	NEAR(M.cpu.util, 0.70);           /* the cpu lines are still used */
+}
+
 static void
 t_reboot_means_new_baselines(void **state)
 {
@@ -408,6 +424,7 @@ main(void)
 		T(t_fills),
 		T(t_mount_like_df),
 		T(t_cgroup_quota),
+		T(t_missing_stat_lines_are_unknown),
 		T(t_reboot_means_new_baselines),
 	};
 
