@@ -269,7 +269,11 @@ record(const cbor_item_t *map, size_t idx, struct base *b, struct seen *seen,
 			nvals++;
 			break;
 		case SENML_VB:
-			if (!cbor_isa_float_ctrl(v) || !cbor_is_bool(v))
+			/* cbor_is_bool() asserts on a float: check the
+			 * width first (found by fuzzing) */
+			if (!cbor_isa_float_ctrl(v) ||
+			    cbor_float_get_width(v) != CBOR_FLOAT_0 ||
+			    !cbor_is_bool(v))
 				return fail(err, ecap, "record %zu: vb is not "
 				    "a boolean", idx);
 			r.vb = cbor_get_bool(v);
@@ -337,6 +341,120 @@ record(const cbor_item_t *map, size_t idx, struct base *b, struct seen *seen,
 	return fn(ctx, &r);
 }
 
+/*
+ * Walk the CBOR item at buf[0..len) without building it: its length, or
+ * DEC_MORE when the input ends inside it, or -1 when it is malformed or
+ * claims more elements than bytes remain.  libcbor (0.8) allocates an
+ * array or map for its declared size before reading it, so five bytes
+ * claiming 2^32 elements would make cbor_load() allocate 64 GiB; this
+ * walk refuses such claims first (found by fuzzing).
+ */
+#define WALK_DEPTH 16
+
+static int
+head(const uint8_t *p, size_t len, size_t *hl, uint8_t *major,
+    uint64_t *arg, bool *indef)
+{
+	uint8_t ai;
+	size_t n, i;
+
+	if (len < 1)
+		return DEC_MORE;
+	*major = p[0] >> 5;
+	ai = p[0] & 31;
+	*indef = false;
+	if (ai < 24) {
+		*arg = ai;
+		*hl = 1;
+		return 0;
+	}
+	if (ai == 31) {
+		if (*major < 2 || *major == 6)
+			return -1;
+		*indef = *major != 7;
+		*arg = 0;
+		*hl = 1;
+		return 0;
+	}
+	if (ai > 27)
+		return -1;
+	n = (size_t)1 << (ai - 24);
+	if (len < 1 + n)
+		return DEC_MORE;
+	for (*arg = 0, i = 0; i < n; i++)
+		*arg = (*arg << 8) | p[1 + i];
+	*hl = 1 + n;
+	return 0;
+}
+
+static int
+walk(const uint8_t *buf, size_t len, size_t *out)
+{
+	uint64_t left[WALK_DEPTH];     /* items still to read per level;
+	                                  UINT64_MAX: indefinite */
+	size_t off = 0, hl;
+	int depth = 0, rc;
+	uint64_t arg, items;
+	uint8_t major;
+	bool indef;
+
+	left[0] = 1;
+	while (depth >= 0) {
+		if (left[depth] == 0) {
+			depth--;
+			continue;
+		}
+		if ((rc = head(buf + off, len - off, &hl, &major, &arg,
+		    &indef)) != 0)
+			return rc;
+		if (major == 7 && (buf[off] & 31) == 31) {
+			/* "break": ends an indefinite container */
+			if (left[depth] != UINT64_MAX)
+				return -1;
+			off += hl;
+			depth--;
+			continue;
+		}
+		off += hl;
+		if (left[depth] != UINT64_MAX)
+			left[depth]--;
+		switch (major) {
+		case 2:
+		case 3:
+			if (indef) {
+				items = UINT64_MAX;    /* chunks until break */
+				break;
+			}
+			if (arg > len - off)
+				return DEC_MORE;
+			off += (size_t)arg;
+			continue;
+		case 4:
+		case 5:
+			if (indef) {
+				items = UINT64_MAX;
+				break;
+			}
+			items = major == 5 ? arg * 2 : arg;
+			if ((major == 5 && arg > UINT64_MAX / 2) ||
+			    items > len - off)
+				return items > (uint64_t)INT32_MAX ? -1 :
+				    DEC_MORE;
+			break;
+		case 6:
+			items = 1;                     /* the tagged item */
+			break;
+		default:
+			continue;                      /* ints, simple, floats */
+		}
+		if (depth + 1 >= WALK_DEPTH)
+			return -1;
+		left[++depth] = items;
+	}
+	*out = off;
+	return 0;
+}
+
 int
 senml_decode(const uint8_t *buf, size_t len, size_t *used,
     dec_rec_fn fn, void *ctx, char *err, size_t errcap)
@@ -349,7 +467,15 @@ senml_decode(const uint8_t *buf, size_t len, size_t *used,
 	int rc = 0;
 
 	*used = 0;
-	pack = cbor_load(buf, len, &res);
+	if ((rc = walk(buf, len, &n)) == DEC_MORE) {
+		fail(err, errcap, "truncated CBOR (input ends inside an item)");
+		return DEC_MORE;
+	}
+	if (rc != 0)
+		return fail(err, errcap, "malformed CBOR (or an array, map or "
+		    "string longer than the input, or nested deeper than %d)",
+		    WALK_DEPTH);
+	pack = cbor_load(buf, n, &res);
 	if (pack == NULL) {
 		switch (res.error.code) {
 		case CBOR_ERR_NOTENOUGHDATA:
