@@ -18,13 +18,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "agent/agg.h"
 #include "agent/metrics.h"
 #include "agent/senml.h"
 #include "platform/collect.h"
 #include "platform/platform.h"
+#include "tools/bench.h"
 
 static struct pf_collector col;
 static struct hr_sample    samp[2];
@@ -35,16 +35,6 @@ static uint8_t             buf[256 * 1024];
 static size_t              last_len;
 static int                 busy;
 static unsigned            rnd = 12345;
-
-static double
-cpu_us(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
-	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-}
 
 static double
 frand(void)
@@ -117,10 +107,10 @@ main(int argc, char **argv)
 		first = report(&h, &n);
 		h.seq++;
 		steady = report(&h, &n);
-		t0 = cpu_us();
+		t0 = bench_cpu_us();
 		for (i = 0; i < rounds; i++)
 			senml_pack(&h, recs, n, 0, 0, buf, sizeof(buf), &len);
-		t = (cpu_us() - t0) / rounds;
+		t = (bench_cpu_us() - t0) / rounds;
 		printf("%-6s first report %5zu B, steady %5zu B (%u records), "
 		    "encode %.2f us\n", busy ? "busy" : "static", first, steady,
 		    n, t);

@@ -13,12 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "agent/metrics.h"
 #include "agent/show.h"
 #include "platform/collect.h"
 #include "platform/platform.h"
+#include "tools/bench.h"
 
 static struct pf_collector col;
 static struct hr_sample    samp[2];
@@ -26,22 +26,12 @@ static struct hr_metrics   met;
 static char                out[256 * 1024];
 
 static double
-cpu_us(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
-	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-}
-
-static double
 run(int n, int with_metrics, int with_json)
 {
 	double t0;
 	int i, cur = 0;
 
-	t0 = cpu_us();
+	t0 = bench_cpu_us();
 	for (i = 0; i < n; i++) {
 		cur ^= 1;
 		pf_collect(&col, &samp[cur]);
@@ -51,7 +41,7 @@ run(int n, int with_metrics, int with_json)
 			(void)show_json(&met, &samp[cur], (unsigned long)i, out,
 			    sizeof(out));
 	}
-	return (cpu_us() - t0) / n;
+	return (bench_cpu_us() - t0) / n;
 }
 
 int
