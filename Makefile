@@ -31,7 +31,8 @@ endif
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -I. -MMD -MP
-LDLIBS   += $(shell $(PKG_CONFIG) --libs libcbor 2>/dev/null || echo -lcbor) -lm
+LDLIBS   += $(shell $(PKG_CONFIG) --libs libcbor 2>/dev/null || echo -lcbor) \
+            $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih) -lm
 
 ifeq ($(SANITIZE),1)
 BUILD    ?= build/san
@@ -51,7 +52,8 @@ CORE_SRC := platform/scan.c platform/procfs.c platform/sysfs.c \
             agent/err.c agent/names.c agent/rate.c agent/metrics.c \
             agent/units.c agent/json.c agent/show.c agent/cmd_sample.c \
             agent/ident.c agent/series.c agent/agg.c agent/senml.c \
-            agent/decode.c agent/cmd_decode.c
+            agent/decode.c agent/cmd_decode.c \
+            agent/conf.c agent/cmd_conf.c
 MAIN_SRC := agent/main.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)

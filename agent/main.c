@@ -20,6 +20,8 @@ usage(FILE *f)
 	    "  sample    sample this host (or --root DIR) and print rates and\n"
 	    "            utilisations as a table, JSON lines or SenML-CBOR\n"
 	    "  decode    SenML-CBOR reports to JSON lines (resolved records)\n"
+	    "  check-config  validate a configuration file and print the "
+	    "effective values\n"
 	    "  version   print the version\n"
 	    "  help      this text; 'headroom <command> --help' for a command\n");
 }
@@ -36,6 +38,8 @@ main(int argc, char **argv)
 		return cmd_sample(argc - 2, argv + 2);
 	if (strcmp(argv[1], "decode") == 0)
 		return cmd_decode(argc - 2, argv + 2);
+	if (strcmp(argv[1], "check-config") == 0)
+		return cmd_check_config(argc - 2, argv + 2);
 	if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0) {
 		printf("headroom %s\n", HR_VERSION);

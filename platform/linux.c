@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -551,4 +552,30 @@ pf_close(int fd)
 {
 	if (fd != STDIN_FILENO)
 		close(fd);
+}
+
+int
+pf_file_check(const char *path, int secret, char *why, size_t cap)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(why, cap, "%s: %s", path, strerror(errno));
+		return HR_EINVAL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, cap, "%s: not a regular file", path);
+		return HR_EINVAL;
+	}
+	if (access(path, R_OK) != 0) {
+		snprintf(why, cap, "%s: %s", path, strerror(errno));
+		return HR_EINVAL;
+	}
+	if (secret && (st.st_mode & 077) != 0) {
+		snprintf(why, cap, "%s: mode %04o lets group or others read "
+		    "or write a secret; chmod 600 it", path,
+		    (unsigned)(st.st_mode & 07777));
+		return HR_EINVAL;
+	}
+	return 0;
 }

@@ -78,6 +78,14 @@ int pf_open_read(const char *path, int *fd);
 int pf_read_some(int fd, void *buf, size_t cap, size_t *got);
 void pf_close(int fd);
 
+/*
+ * Check a file named in the configuration: it must exist and be readable
+ * by this process; with secret set (private keys, PSK and password
+ * files) it must also not be readable or writable by group or others.
+ * Returns 0, or HR_EINVAL with the reason in why.
+ */
+int pf_file_check(const char *path, int secret, char *why, size_t cap);
+
 /* n random bytes from the kernel (getrandom); HR_EIO if unavailable. */
 int pf_random(void *buf, size_t n);
 /* The host name (uname nodename), NUL-terminated; HR_ETRUNC when it does
