@@ -64,7 +64,7 @@ TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all deps test check demo clean install tests bench memcheck
+.PHONY: all deps test check demo clean install tests bench memcheck fuzz
 # keep test objects between builds
 .SECONDARY:
 all: $(BIN)
@@ -135,6 +135,12 @@ memcheck: deps $(BIN) $(TEST_BINS)
 	        { cat build/memcheck.log; exit 1; }; \
 	done
 	@echo "memcheck: clean"
+
+# libFuzzer on the SenML decoder for a bounded time (docs/fuzzing.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@$(MAKE) --no-print-directory headroom
+	tools/fuzz.sh $(FUZZ_SECONDS)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
