@@ -26,6 +26,7 @@
 #       crashing input; the script then replays them, prints one line per
 #       distinct finding and exits 1 if there was any.
 #   CC=clang-NN           another clang.
+#   WERROR=1              warnings are errors (make WERROR=1 fuzz, CI).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,8 +62,10 @@ printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(con
 rm -f "$probe" "$probe.c" "$probe.log"
 
 # ---- build -----------------------------------------------------------------
+werror=
+[ "${WERROR:-0}" != 1 ] || werror=-Werror     # make WERROR=1 fuzz, as in CI
 # shellcheck disable=SC2046
-"$CC" -std=c11 -Wall -Wextra -g -O1 -fno-omit-frame-pointer \
+"$CC" -std=c11 -Wall -Wextra $werror -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-I. $(pkg-config --cflags libcbor) \
 	-o "$bin" agent/decode.c agent/err.c tests/fuzz/fuzz_decode.c \
@@ -71,7 +74,8 @@ echo "fuzz: built $bin (agent/decode.c blob $(git hash-object agent/decode.c 2>/
     sha1sum <agent/decode.c | cut -c1-40), HEAD $(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
 
 # ---- regression inputs (findings of earlier runs, fixed) ---------------------
-nreg=$(find tests/fuzz/crashes -type f 2>/dev/null | wc -l)
+nreg=0
+[ ! -d tests/fuzz/crashes ] || nreg=$(find tests/fuzz/crashes -type f | wc -l)
 if [ "$nreg" -gt 0 ]; then
 	if ! "$bin" -max_len=65536 -timeout=10 -malloc_limit_mb=64 \
 	    -rss_limit_mb=2048 tests/fuzz/crashes/* >"$out/regress.log" 2>&1; then
@@ -143,15 +147,12 @@ fi
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 echo "fuzz: $bin ${flags[*]} $out/corpus $seeds"
 echo "fuzz: full log in $log"
+# progress on the terminal: libFuzzer's pulse and final lines (fork mode:
+# one line per job); everything in the log
 set +e
-"$bin" "${flags[@]}" "$out/corpus" "$seeds" >"$log" 2>&1 &
-pid=$!
-# progress: libFuzzer's pulse and final lines (fork mode: one per job)
-tail -n +1 -f --pid="$pid" "$log" 2>/dev/null |
-	grep --line-buffered -E '^#[0-9]+:?[[:space:]]+(INITED|pulse|DONE|cov:)' &
-wait "$pid"
-rc=$?
-wait
+"$bin" "${flags[@]}" "$out/corpus" "$seeds" 2>&1 | tee "$log" |
+	grep --line-buffered -E '^#[0-9]+:?[[:space:]]+(INITED|pulse|DONE|cov:)'
+rc=${PIPESTATUS[0]}
 set -e
 
 # One line per crashing input: what it is (sanitizer or libFuzzer summary,
