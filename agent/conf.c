@@ -167,24 +167,38 @@ host_ok(const char *h, size_t n)
 	return true;
 }
 
+/*
+ * Next item of a list separated by commas and/or blanks: *p advances past
+ * it; returns its start (length in *n), or NULL at the end.
+ */
+static const char *
+list_next(const char **p, size_t *n)
+{
+	const char *s = *p, *e;
+
+	while (*s == ' ' || *s == ',')
+		s++;
+	if (*s == '\0')
+		return NULL;
+	for (e = s; *e && *e != ',' && *e != ' '; e++)
+		;
+	*n = (size_t)(e - s);
+	*p = e;
+	return s;
+}
+
 /* "host:port, host:port, [v6]:port" */
 static int
 parse_brokers(struct hr_conf *c, const char *v, char *why, size_t wcap)
 {
-	const char *p = v, *e, *colon, *h;
-	size_t hl;
+	const char *rest = v, *p, *e, *colon, *h;
+	size_t hl, n;
 	uint64_t port;
 	char num[8];
 
 	c->nbrokers = 0;
-	while (*p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		e = p;
-		while (*e && *e != ',' && *e != ' ')
-			e++;
+	while ((p = list_next(&rest, &n)) != NULL) {
+		e = p + n;
 		if (*p == '[') {                 /* [::1]:8883 */
 			h = p + 1;
 			colon = memchr(p, ']', (size_t)(e - p));
@@ -218,7 +232,6 @@ parse_brokers(struct hr_conf *c, const char *v, char *why, size_t wcap)
 		c->broker[c->nbrokers].host[hl] = '\0';
 		c->broker[c->nbrokers].port = (uint16_t)port;
 		c->nbrokers++;
-		p = e;
 	}
 	return 0;
 bad:
@@ -230,19 +243,12 @@ bad:
 static int
 parse_signals(struct hr_conf *c, const char *v, char *why, size_t wcap)
 {
-	const char *p = v, *e;
+	const char *rest = v, *p;
 	size_t n;
 	int i;
 
 	memset(c->off, 0, sizeof(c->off));
-	while (*p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		for (e = p; *e && *e != ',' && *e != ' '; e++)
-			;
-		n = (size_t)(e - p);
+	while ((p = list_next(&rest, &n)) != NULL) {
 		for (i = 0; i < HR_SIG_COUNT; i++)
 			if (strlen(hr_signal_names[i]) == n &&
 			    memcmp(hr_signal_names[i], p, n) == 0)
@@ -253,7 +259,6 @@ parse_signals(struct hr_conf *c, const char *v, char *why, size_t wcap)
 			return -1;
 		}
 		c->off[i] = true;
-		p = e;
 	}
 	return 0;
 }
@@ -261,18 +266,11 @@ parse_signals(struct hr_conf *c, const char *v, char *why, size_t wcap)
 static int
 parse_mounts(struct hr_conf *c, const char *v, char *why, size_t wcap)
 {
-	const char *p = v, *e;
+	const char *rest = v, *p;
 	size_t n;
 
 	c->nmounts = 0;
-	while (*p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p == '\0')
-			break;
-		for (e = p; *e && *e != ',' && *e != ' '; e++)
-			;
-		n = (size_t)(e - p);
+	while ((p = list_next(&rest, &n)) != NULL) {
 		if (*p != '/' || n >= HR_PATH_LEN) {
 			snprintf(why, wcap, "'%.*s' is not an absolute path",
 			    (int)n, p);
@@ -285,7 +283,6 @@ parse_mounts(struct hr_conf *c, const char *v, char *why, size_t wcap)
 		}
 		memcpy(c->mounts[c->nmounts], p, n);
 		c->mounts[c->nmounts++][n] = '\0';
-		p = e;
 	}
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include <cbor.h>
 
 #include "decode.h"
+#include "ident.h"
 #include "senml.h"
 
 struct base {
@@ -89,13 +90,10 @@ name_ok(const char *s)
 {
 	const char *p;
 
-	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') ||
-	    (s[0] >= '0' && s[0] <= '9')))
+	if (!hr_name_start(s[0]))
 		return false;
 	for (p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == ':' ||
-		    *p == '.' || *p == '/' || *p == '_'))
+		if (!hr_name_char(*p))
 			return false;
 	return true;
 }

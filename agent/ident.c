@@ -8,23 +8,16 @@
 #include "ident.h"
 #include "limits.h"
 
-static int
-alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9');
-}
-
 int
 hr_id_valid(const char *id)
 {
 	const char *p;
 
-	if (!alnum(id[0]) || strlen(id) >= HR_ID_LEN)
+	if (!hr_name_start(id[0]) || strlen(id) >= HR_ID_LEN)
 		return 0;
+	/* '/' separates the id from the record names */
 	for (p = id; *p; p++)
-		if (!alnum(*p) && *p != '-' && *p != ':' && *p != '.' &&
-		    *p != '_')
+		if (!hr_name_char(*p) || *p == '/')
 			return 0;
 	return 1;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "ident.h"
 #include "report.h"
 
 #define MP  HR_AGG_MEAN_PEAK
@@ -140,14 +141,6 @@ static const struct hr_series_desc agent_d[AG_N] = {
 
 /* ---- enumeration ----------------------------------------------------------- */
 
-static bool
-name_char_ok(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == ':' || c == '.' ||
-	    c == '/' || c == '_';
-}
-
 int
 series_group(char *dst, size_t cap, const char *prefix, const char *name)
 {
@@ -157,7 +150,7 @@ series_group(char *dst, size_t cap, const char *prefix, const char *name)
 		return HR_ETRUNC;
 	memcpy(dst, prefix, pl);
 	for (i = 0; i < nl; i++)
-		dst[pl + i] = name_char_ok(name[i]) ? name[i] : '_';
+		dst[pl + i] = hr_name_char(name[i]) ? name[i] : '_';
 	dst[pl + nl] = '.';
 	dst[pl + nl + 1] = '\0';
 	return 0;
