@@ -32,7 +32,10 @@ OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -I. -MMD -MP
 LDLIBS   += $(shell $(PKG_CONFIG) --libs libcbor 2>/dev/null || echo -lcbor) \
-            $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih) -lm
+            $(shell $(PKG_CONFIG) --libs inih 2>/dev/null || echo -linih) \
+            $(shell $(PKG_CONFIG) --libs libmosquitto 2>/dev/null || \
+                echo -lmosquitto) \
+            -lmbedtls -lmbedx509 -lmbedcrypto -lm
 
 ifeq ($(SANITIZE),1)
 BUILD    ?= build/san
@@ -49,11 +52,13 @@ BIN      := $(if $(or $(filter 1,$(SANITIZE)),$(CROSS)),$(BUILD)/headroom,headro
 # The agent's code, without the entry point (tests link this).
 CORE_SRC := platform/scan.c platform/procfs.c platform/sysfs.c \
             platform/linux.c platform/collect.c platform/log.c \
+            platform/net.c \
             agent/err.c agent/names.c agent/rate.c agent/metrics.c \
             agent/units.c agent/json.c agent/show.c agent/cmd_sample.c \
             agent/ident.c agent/series.c agent/agg.c agent/senml.c \
             agent/decode.c agent/cmd_decode.c \
-            agent/conf.c agent/cmd_conf.c
+            agent/conf.c agent/cmd_conf.c \
+            agent/tls.c agent/mqtt.c agent/link.c agent/cmd_run.c
 MAIN_SRC := agent/main.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)

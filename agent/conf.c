@@ -61,6 +61,12 @@ static const struct key keys[] = {
 	{ "mqtt", "max_inflight", K_UINT, O(max_inflight), 1, 1000, "20" },
 	{ "mqtt", "max_message", K_SIZE, O(max_message), 512, 256 * 1024,
 	    "64KiB" },
+	{ "mqtt", "message_expiry", K_DUR, O(message_expiry_us), US(1),
+	    US(30 * 86400), "1d" },
+	{ "mqtt", "reconnect_min", K_DUR, O(reconnect_min_us), 100000,
+	    US(60), "1s" },
+	{ "mqtt", "reconnect_max", K_DUR, O(reconnect_max_us), US(1),
+	    US(3600), "1m" },
 
 	{ "tls", "enabled", K_BOOL, O(tls_enabled), 0, 0, "yes" },
 	{ "tls", "ca_file", K_FILE, O(ca_file), 0, 0, "" },

@@ -55,6 +55,9 @@ struct hr_conf {
 	char     password_file[HR_PATH_LEN];
 	uint32_t max_inflight;
 	uint64_t max_message;
+	uint64_t message_expiry_us;          /* MQTT 5 expiry of reports */
+	uint64_t reconnect_min_us;           /* backoff: first cap */
+	uint64_t reconnect_max_us;           /* backoff: largest cap */
 
 	/* [tls] */
 	bool     tls_enabled;

@@ -17,6 +17,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: headroom <command> [options]\n"
 	    "commands:\n"
+	    "  run       the agent: sample, report, publish over MQTT/TLS "
+	    "(-c FILE)\n"
 	    "  sample    sample this host (or --root DIR) and print rates and\n"
 	    "            utilisations as a table, JSON lines or SenML-CBOR\n"
 	    "  decode    SenML-CBOR reports to JSON lines (resolved records)\n"
@@ -34,6 +36,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return HR_EXIT_USAGE;
 	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(argv[1], "sample") == 0)
 		return cmd_sample(argc - 2, argv + 2);
 	if (strcmp(argv[1], "decode") == 0)

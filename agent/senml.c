@@ -328,3 +328,43 @@ senml_encode(const struct senml_head *h, const struct hr_rec *rec,
 	}
 	return (int)parts;
 }
+
+/* ---- status packs (birth and offline) ------------------------------------------ */
+
+int
+senml_status(const struct senml_head *h, const struct senml_text *txt,
+    size_t nt, const struct hr_rec *rec, size_t n, uint8_t *buf, size_t cap,
+    size_t *len)
+{
+	struct out o = { buf, cap, 0 };
+	size_t i;
+
+	o_array(&o, 2 + nt + n);
+	o_map(&o, 4);
+	o_int(&o, SENML_BN);
+	o_basename(&o, h, "");
+	o_int(&o, SENML_BT);
+	o_number(&o, h->time_s);
+	o_int(&o, SENML_N);
+	o_str(&o, "schema");
+	o_int(&o, SENML_V);
+	o_uint(&o, HR_SCHEMA_VERSION);
+
+	o_map(&o, 2);
+	o_int(&o, SENML_N);
+	o_str(&o, "boot");
+	o_int(&o, SENML_VS);
+	o_str(&o, h->boot_id);
+
+	for (i = 0; i < nt; i++) {
+		o_map(&o, 2);
+		o_int(&o, SENML_N);
+		o_str(&o, txt[i].name);
+		o_int(&o, SENML_VS);
+		o_str(&o, txt[i].value);
+	}
+	for (i = 0; i < n; i++)
+		o_rec(&o, h, &rec[i], i ? &rec[i - 1] : NULL);
+	*len = o.len;
+	return o.len <= cap ? 0 : HR_ETRUNC;
+}

@@ -69,4 +69,19 @@ int senml_encode(const struct senml_head *h, const struct hr_rec *rec,
     size_t n, size_t max_msg, uint8_t *buf, size_t cap,
     senml_emit_fn emit, void *ctx);
 
+/*
+ * A status pack (docs/schema.md, "Status"): the metadata records
+ * "schema" and "boot", then text records (name, vs) in the order given,
+ * then numeric records (capacities) as in a report.  Used for the
+ * retained birth message and for the offline message / MQTT will.
+ * 0, or HR_ETRUNC with *len the size needed.
+ */
+struct senml_text {
+	const char *name;
+	const char *value;
+};
+int senml_status(const struct senml_head *h, const struct senml_text *txt,
+    size_t nt, const struct hr_rec *rec, size_t n, uint8_t *buf, size_t cap,
+    size_t *len);
+
 #endif

@@ -72,6 +72,7 @@ units_duration_us(const char *s, uint64_t *us)
 	static const struct unit tab[] = {
 		{ "us", 1 }, { "ms", 1000 }, { "s", 1000000 }, { "", 1000000 },
 		{ "m", 60000000 }, { "h", 3600000000ull },
+		{ "d", 86400000000ull },
 	};
 
 	return with_unit(s, tab, sizeof(tab) / sizeof(tab[0]), us);

@@ -458,13 +458,21 @@ pf_sleep_until(uint64_t mono_us)
 	return rc == 0 ? 0 : (rc == EINTR ? HR_EINTR : HR_EIO);
 }
 
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag, reload_flag;
 
+/* Handlers set flags and nothing else: the poll loop acts on them. */
 static void
 on_stop(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
+}
+
+static void
+on_reload(int sig)
+{
+	(void)sig;
+	reload_flag = 1;
 }
 
 void
@@ -477,6 +485,8 @@ pf_signals_init(void)
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_reload;
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -485,6 +495,15 @@ int
 pf_stop_requested(void)
 {
 	return stop_flag != 0;
+}
+
+int
+pf_reload_requested(void)
+{
+	if (!reload_flag)
+		return 0;
+	reload_flag = 0;
+	return 1;
 }
 
 int

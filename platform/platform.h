@@ -94,12 +94,14 @@ int pf_hostname(char *buf, size_t cap);
 
 /*
  * Install the process's signal dispositions: SIGINT and SIGTERM set the
- * stop flag (the handler does nothing else); SIGPIPE is ignored so a
- * closed pipe is an EPIPE write error, not a kill.
+ * stop flag, SIGHUP the reload flag (the handlers do nothing else);
+ * SIGPIPE is ignored so a closed pipe is an EPIPE write error, not a kill.
  */
 void pf_signals_init(void);
 /* 1 once SIGINT or SIGTERM arrived. */
 int pf_stop_requested(void);
+/* 1 if SIGHUP arrived since the last call (the flag is cleared). */
+int pf_reload_requested(void);
 
 /*
  * Optional observer called with every relative path the platform opens
