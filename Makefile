@@ -3,7 +3,7 @@
 #   make                 build ./headroom
 #   make test            install missing packages, build, run every test
 #   make SANITIZE=1 test the same under ASan+UBSan (objects in build/san)
-#   make demo            run the agent live on this host
+#   make demo            agent -> local TLS Mosquitto, decoded reports live
 #   make deps            install missing Debian packages (tools/deps.sh)
 #   make WERROR=1 ...    warnings are errors (CI sets this)
 #   make CROSS=aarch64-linux-gnu   cross-compile with <triplet>-gcc
@@ -64,7 +64,8 @@ CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 
 TEST_NAMES := test_scan test_procfs test_sysfs test_rate test_metrics \
-              test_units test_json test_fixtures test_noalloc test_senml
+              test_units test_json test_fixtures test_noalloc test_senml \
+              test_net
 TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -109,10 +110,12 @@ test: deps
 
 check: test
 
-# Until the transport lands, the demo samples this host live.
+# The README's first command: a throwaway CA, a local Mosquitto with a TLS
+# listener on loopback, the agent publishing to it, decoded reports live
+# until Ctrl-C; everything started is stopped again (tools/demo).
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
-	./$(BIN) sample --period 1s --count 10
+	@sh tools/demo ./$(BIN)
 
 $(BUILD)/tools/bench_%: $(BUILD)/tools/bench_%.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

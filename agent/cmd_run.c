@@ -54,7 +54,9 @@ static struct hr_sample     samp[2];
 static struct hr_metrics    met;
 static struct hr_agg        agg;
 static struct hr_rec        recs[HR_MAX_RECORDS];
-static struct hr_rec        caps[HR_MAX_CAPS];
+#define BIRTH_CAPS 256
+static struct hr_rec        caps[BIRTH_CAPS];
+static char                 cap_group[BIRTH_CAPS][HR_GROUP_LEN];
 static uint8_t              msg[MSG_MAX];
 static uint8_t              status[STATUS_MAX];
 static char                 conf_path[HR_PATH_LEN];
@@ -216,9 +218,11 @@ cap_series(void *ctx, const char *group, const struct hr_series_desc *d,
 {
 	struct capture *c = ctx;
 
-	if (d->kind != HR_AGG_CAPACITY || c->n >= HR_MAX_CAPS)
+	if (d->kind != HR_AGG_CAPACITY || c->n >= BIRTH_CAPS)
 		return;
-	caps[c->n].group = group;
+	/* the group is the enumerator's scratch: keep a copy */
+	snprintf(cap_group[c->n], HR_GROUP_LEN, "%s", group);
+	caps[c->n].group = cap_group[c->n];
 	caps[c->n].name = d->name;
 	caps[c->n].peak = false;
 	caps[c->n].unit = d->unit;
@@ -260,6 +264,9 @@ birth_pack(size_t *len)
 	size_t nt = 0;
 
 	kernel_file("proc/sys/kernel/hostname", host, sizeof(host));
+	if (strcmp(host, "unknown") == 0 && strcmp(pf_root(), "/") == 0 &&
+	    pf_hostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "unknown");
 	kernel_file("proc/sys/kernel/osrelease", kern, sizeof(kern));
 	kernel_file("proc/sys/kernel/arch", arch, sizeof(arch));
 	snprintf(ver, sizeof(ver), "%s", HR_VERSION);
@@ -655,7 +662,9 @@ cmd_run(int argc, char **argv)
 			next_misc = now + MISC_US;
 		}
 		ms = mqtt_stats();
-		if (ms->connects != connects && mqtt_state() == MQTT_UP) {
+		/* the birth carries capacities: wait for the first metrics */
+		if (ms->connects != connects && mqtt_state() == MQTT_UP &&
+		    nsamp > 0) {
 			connects = ms->connects;
 			publish_birth();
 		}

@@ -37,6 +37,8 @@ static struct {
 	bool         up_eof;
 	uint8_t      down[PUMP_BUF]; /* broker -> libmosquitto */
 	size_t       down_len, down_off;
+	bool         down_eof;       /* the broker's side ended */
+	char         down_why[200];
 	int          plain_wants;
 	char         path[HR_PATH_LEN + 16];
 	char         name[HR_HOST_LEN + 8];
@@ -124,7 +126,7 @@ teardown(bool notify)
 	}
 	L.tcp = L.usock = L.lsock = -1;
 	L.up_len = L.up_off = L.down_len = L.down_off = 0;
-	L.up_eof = false;
+	L.up_eof = L.down_eof = false;
 	if (L.state == L_SESSION)
 		mqtt_drop();
 }
@@ -389,7 +391,7 @@ pump(uint64_t now)
 			}
 		}
 		/* broker -> libmosquitto */
-		if (L.down_len == 0) {
+		if (L.down_len == 0 && !L.down_eof) {
 			r = wire_read(L.down, sizeof(L.down), &k);
 			if (r == 0) {
 				L.down_len = k;
@@ -401,10 +403,13 @@ pump(uint64_t now)
 					L.state = L_CLOSED;
 					return false;
 				}
-				fail(now, "%s", r == HR_ENOENT && L.p.tls == NULL ?
+				/* the broker's last words (a refusing CONNACK)
+				 * still go to libmosquitto before we fail */
+				L.down_eof = true;
+				snprintf(L.down_why, sizeof(L.down_why), "%s",
+				    r == HR_ENOENT && L.p.tls == NULL ?
 				    "the broker closed the connection" :
 				    wire_error());
-				return false;
 			}
 		}
 		if (L.down_len > L.down_off) {
@@ -447,6 +452,16 @@ session(uint64_t now)
 
 	if (!pump(now))
 		return;
+	if (L.down_eof && L.down_len == 0) {
+		/* everything the broker sent is in libmosquitto's socket: let
+		 * it read that now, so a refusal is reported as such */
+		mqtt_io(true, false);
+		if (mqtt_state() != MQTT_REFUSED &&
+		    mqtt_state() != MQTT_RETRY_311) {
+			fail(now, "%s", L.down_why);
+			return;
+		}
+	}
 	ms = mqtt_state();
 	switch (ms) {
 	case MQTT_UP:
@@ -538,7 +553,7 @@ link_pollfds(struct pf_pollfd *p, uint64_t now, uint64_t *deadline)
 		if (L.up_len > 0)
 			ev |= (short)(L.p.tls != NULL ? tls_wants(L.p.tls) :
 			    L.plain_wants);
-		if (L.down_len == 0)
+		if (L.down_len == 0 && !L.down_eof)
 			ev |= PF_IN;
 		p[n].fd = L.tcp;
 		p[n++].events = ev;

@@ -3,7 +3,7 @@
 # summary line, last: "N passed, N failed".
 #
 # cmocka programs report "[  PASSED  ] N test(s)." and "[  FAILED  ] N
-# test(s)"; shell tests (tests/cli/*.sh) speak TAP ("ok", "not ok").
+# test(s)"; shell tests (tests/cli/*.sh, tests/net/*.sh) speak TAP ("ok", "not ok").
 # A program that dies without its summary counts as one failure.
 #
 # usage: tests/run.sh TEST_BINARY...    (env: HR_BIN = agent binary)
@@ -37,7 +37,7 @@ for t in "$@"; do
 	failed=$((failed + f))
 done
 
-for t in tests/cli/*.sh; do
+for t in tests/cli/*.sh tests/net/*.sh; do
 	[ -f "$t" ] || continue
 	[ "$(basename "$t")" = lib.sh ] && continue
 	echo "== $t"
