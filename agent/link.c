@@ -551,8 +551,8 @@ link_pollfds(struct pf_pollfd *p, uint64_t now, uint64_t *deadline)
 		p[n++].events = ev;
 		ev = 0;
 		if (L.up_len > 0)
-			ev |= (short)(L.p.tls != NULL ? tls_wants(L.p.tls) :
-			    L.plain_wants);
+			ev |= (short)(L.p.tls != NULL ?
+			    tls_write_wants(L.p.tls) : L.plain_wants);
 		if (L.down_len == 0 && !L.down_eof)
 			ev |= PF_IN;
 		p[n].fd = L.tcp;

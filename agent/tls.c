@@ -38,7 +38,8 @@ struct tls_ctx {
 	mbedtls_pk_context       key;
 	uint8_t                  pskbuf[PSK_MAX];
 	int                      fd;
-	int                      wants;
+	int                      wants;        /* handshake and reads */
+	int                      wwants;       /* a write that waits */
 	size_t                   wpend;        /* length of a write that must
 	                                          be retried, 0 = none */
 	uint32_t                 vflags;       /* verify result of the
@@ -352,6 +353,7 @@ tls_start(struct tls_ctx *t, int fd, const char *server_name)
 {
 	t->fd = fd;
 	t->wants = 0;
+	t->wwants = 0;
 	t->wpend = 0;
 	t->vflags = 0;
 	t->err[0] = '\0';
@@ -518,13 +520,17 @@ tls_write(struct tls_ctx *t, const void *buf, size_t n, size_t *done)
 	rc = mbedtls_ssl_write(&t->ssl, buf, n);
 	if (rc > 0) {
 		t->wpend = 0;
-		t->wants = 0;
+		t->wwants = 0;
 		*done = (size_t)rc;
 		return 0;
 	}
-	if (want(t, rc)) {
+	if (rc == MBEDTLS_ERR_SSL_WANT_WRITE ||
+	    rc == MBEDTLS_ERR_SSL_WANT_READ) {
+		/* kept apart from reads: a read in between must not make
+		 * the loop wait for input while this write waits for room */
 		if (rc == MBEDTLS_ERR_SSL_WANT_WRITE)
 			t->want_writes++;
+		t->wwants = rc == MBEDTLS_ERR_SSL_WANT_WRITE ? PF_OUT : PF_IN;
 		t->wpend = n;
 		return HR_EAGAIN;
 	}
@@ -575,6 +581,12 @@ tls_wants(const struct tls_ctx *t)
 	return t->wants;
 }
 
+int
+tls_write_wants(const struct tls_ctx *t)
+{
+	return t->wwants;
+}
+
 void
 tls_end(struct tls_ctx *t, bool notify)
 {
@@ -589,6 +601,7 @@ tls_end(struct tls_ctx *t, bool notify)
 	t->fd = -1;
 	t->wpend = 0;
 	t->wants = 0;
+	t->wwants = 0;
 }
 
 const char *

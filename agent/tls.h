@@ -58,8 +58,11 @@ int tls_read(struct tls_ctx *t, void *buf, size_t cap, size_t *got);
 /* Decrypted bytes (or a whole record) buffered inside mbed TLS that
  * poll() cannot see: read them before sleeping. */
 bool tls_pending(struct tls_ctx *t);
-/* PF_IN and/or PF_OUT: what the last HR_EAGAIN waits for. */
+/* PF_IN or PF_OUT: what the last HR_EAGAIN of the handshake or of a
+ * read waits for; tls_write_wants: the same for a waiting write (kept
+ * apart, as the pump reads while a write waits). */
 int tls_wants(const struct tls_ctx *t);
+int tls_write_wants(const struct tls_ctx *t);
 /* End the session: with notify, one best-effort close_notify. */
 void tls_end(struct tls_ctx *t, bool notify);
 
