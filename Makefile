@@ -121,11 +121,18 @@ $(BUILD)/tools/bench_%: $(BUILD)/tools/bench_%.o $(CORE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Benchmarks print figures; they assert nothing (budgets: docs/performance.md).
-bench: $(BUILD)/tools/bench_sample $(BUILD)/tools/bench_report
+bench: $(BIN) $(BUILD)/tools/bench_sample $(BUILD)/tools/bench_report \
+    $(BUILD)/tools/alloc-count.so
 	$(BUILD)/tools/bench_sample tests/fixtures/reference 20000
 	$(BUILD)/tools/bench_sample / 5000
 	$(BUILD)/tools/bench_report tests/fixtures/reference edge-042 build/busy.cbor
 	@$(PYTHON) tools/report-size build/busy.cbor
+	sh tools/bench-agent ./$(BIN) $(BUILD)/tools/alloc-count.so
+
+# LD_PRELOAD allocation counter for tools/bench-agent (never in the agent)
+$(BUILD)/tools/alloc-count.so: tools/alloc-count.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -fPIC -shared -o $@ $< -ldl
 
 # valgrind: the agent on recorded hosts and the unit tests, no errors or leaks.
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full \

@@ -37,7 +37,11 @@ copy_group(char *dst, const char *src)
 void
 agg_init(struct hr_agg *a)
 {
-	memset(a, 0, sizeof(*a));
+	/* only the indexes: slots are written when they are taken */
+	memset(a->index, 0, sizeof(a->index));
+	memset(a->cindex, 0, sizeof(a->cindex));
+	a->norder = a->nsamples = a->ncap = 0;
+	a->overflow = 0;
 }
 
 void
@@ -45,8 +49,8 @@ agg_caps_reset(struct hr_agg *a)
 {
 	uint32_t i;
 
-	for (i = 0; i < HR_MAX_CAPS; i++)
-		a->cap[i].used = false;
+	for (i = 0; i < a->ncap; i++)
+		a->cindex[a->cap[i].hidx] = 0;
 	a->ncap = 0;
 }
 
@@ -55,27 +59,28 @@ agg_add_value(void *ctx, const char *group, const struct hr_series_desc *d,
     double v)
 {
 	struct hr_agg *a = ctx;
-	struct agg_slot *s;
+	struct agg_slot *s = NULL;
 	uint32_t h, i, probe;
 
 	h = hash(group, d);
 	for (probe = 0; probe < HR_MAX_SERIES; probe++) {
 		i = (h + probe) & (HR_MAX_SERIES - 1);
-		s = &a->slot[i];
-		if (!s->used) {
+		if (a->index[i] == 0) {
 			/* keep a quarter free: probing stays short */
 			if (a->norder >= HR_MAX_SERIES - HR_MAX_SERIES / 4) {
 				a->overflow++;
 				return;
 			}
-			s->used = true;
+			s = &a->slot[a->norder];
 			s->d = d;
 			s->n = 0;
 			s->sum = 0;
+			s->hidx = (uint16_t)i;
 			copy_group(s->group, group);
-			a->order[a->norder++] = (uint16_t)i;
+			a->index[i] = (uint16_t)++a->norder;
 			break;
 		}
+		s = &a->slot[a->index[i] - 1];
 		if (s->d == d && strcmp(s->group, group) == 0)
 			break;
 	}
@@ -106,8 +111,7 @@ cap_changed(struct hr_agg *a, const struct agg_slot *s, double v)
 
 	for (probe = 0; probe < HR_MAX_CAPS; probe++) {
 		i = (h + probe) & (HR_MAX_CAPS - 1);
-		c = &a->cap[i];
-		if (!c->used) {
+		if (a->cindex[i] == 0) {
 			if (a->ncap >= HR_MAX_CAPS - HR_MAX_CAPS / 4) {
 				/* Devices came and went until the table
 				 * filled: start over (everything is sent
@@ -115,13 +119,15 @@ cap_changed(struct hr_agg *a, const struct agg_slot *s, double v)
 				agg_caps_reset(a);
 				return cap_changed(a, s, v);
 			}
-			c->used = true;
+			c = &a->cap[a->ncap];
 			c->d = s->d;
 			memcpy(c->group, s->group, sizeof(c->group));
 			c->sent = v;
-			a->ncap++;
+			c->hidx = (uint16_t)i;
+			a->cindex[i] = (uint16_t)++a->ncap;
 			return true;
 		}
+		c = &a->cap[a->cindex[i] - 1];
 		if (c->d == s->d && strcmp(c->group, s->group) == 0) {
 			if (c->sent == v)
 				return false;
@@ -157,7 +163,7 @@ agg_finish(struct hr_agg *a, struct hr_rec *rec, uint32_t cap)
 	double mean, peak;
 
 	for (i = 0; i < a->norder; i++) {
-		s = &a->slot[a->order[i]];
+		s = &a->slot[i];
 		if (s->n == 0)
 			continue;
 		switch (s->d->kind) {
@@ -183,7 +189,7 @@ agg_finish(struct hr_agg *a, struct hr_rec *rec, uint32_t cap)
 	/* new interval: free the slots used (the group strings stay readable
 	 * for the caller until the next agg_add) */
 	for (i = 0; i < a->norder; i++)
-		a->slot[a->order[i]].used = false;
+		a->index[a->slot[i].hidx] = 0;
 	a->norder = 0;
 	a->nsamples = 0;
 	return n;

@@ -5,11 +5,14 @@
  * the interval agg_finish() turns the accumulated series into the flat
  * record list of a report (struct hr_rec) and starts a new interval.
  *
- * Fixed capacity: HR_MAX_SERIES series per interval (open addressing on
- * group + name).  A series that does not fit is dropped and counted in
- * agg->overflow, never a crash.  Capacities are remembered across
- * intervals (HR_MAX_CAPS) so that each is sent only when it changes.
- * No allocation: the struct is large and meant to be static.
+ * Fixed capacity: HR_MAX_SERIES series per interval.  A small hash index
+ * (open addressing on group + name) points into a dense slot array that
+ * fills in first-seen order, so the memory a host touches grows with
+ * the series it has, not with the table's capacity (the struct is large
+ * and meant to be static: untouched pages of it cost no RAM).  A series
+ * that does not fit is dropped and counted in agg->overflow, never a
+ * crash.  Capacities are remembered across intervals (HR_MAX_CAPS), in
+ * the same way, so that each is sent only when it changes.
  */
 #ifndef HR_AGG_H
 #define HR_AGG_H
@@ -25,22 +28,23 @@ struct agg_slot {
 	const struct hr_series_desc *d;
 	double   sum, max, last;
 	uint32_t n;
-	bool     used;
+	uint16_t hidx;                          /* its entry in the index */
 };
 
 struct agg_cap {
 	char     group[HR_GROUP_LEN];
 	const struct hr_series_desc *d;
 	double   sent;
-	bool     used;
+	uint16_t hidx;
 };
 
 struct hr_agg {
-	struct agg_slot slot[HR_MAX_SERIES];
-	uint16_t        order[HR_MAX_SERIES];   /* slots in first-seen order */
-	uint32_t        norder;
+	uint16_t        index[HR_MAX_SERIES];   /* slot + 1; 0 = empty */
+	struct agg_slot slot[HR_MAX_SERIES];    /* first-seen order */
+	uint32_t        norder;                 /* slots in use */
 	uint32_t        nsamples;               /* samples in this interval */
 	uint64_t        overflow;               /* series dropped (since start) */
+	uint16_t        cindex[HR_MAX_CAPS];    /* cap + 1; 0 = empty */
 	struct agg_cap  cap[HR_MAX_CAPS];
 	uint32_t        ncap;
 };

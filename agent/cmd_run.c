@@ -438,6 +438,10 @@ reload(uint64_t now)
 			log_warnx("reload: the MQTT session changed: %u "
 			    "unacknowledged messages dropped", lost);
 		stats.dropped_error += lost;
+	} else if (mqtt_credentials(next->username, next->password_file, why,
+	    sizeof(why)) != 0) {
+		/* the password file is read again: a rotated password */
+		log_warnx("reload: %s: the old password stays in use", why);
 	}
 	if (tls != NULL)
 		tls_ctx_free(tls);
@@ -496,8 +500,9 @@ start(void)
 		return HR_EXIT_CONFIG;
 	}
 
-	/* everything that may need root is opened before the drop: the
-	 * credentials, the runtime directory, the sampled files */
+	/* what may need root is opened before the drop: the credentials,
+	 * the runtime directory, and the sampled files the collector keeps
+	 * open (its descriptor cache; others are reopened unprivileged) */
 	if (conf->tls_enabled) {
 		tls_params_of(conf, &tp);
 		if (tls_ctx_new(&tp, &tls, why, sizeof(why)) != 0) {
@@ -517,7 +522,6 @@ start(void)
 		log_warn("run: cannot create the runtime directory %s", rundir);
 		return HR_EXIT_FAIL;
 	}
-	pf_signals_init();
 	collect_conf(conf, &cc);
 	pf_collect_init(&col, &cc);
 	pf_collect(&col, &samp[0]);
@@ -635,6 +639,9 @@ cmd_run(int argc, char **argv)
 		usage(stderr);
 		return HR_EXIT_USAGE;
 	}
+	/* flags only, and before anything else: a SIGHUP during start-up
+	 * must not end the process */
+	pf_signals_init();
 	if ((r = start()) != 0)
 		return r;
 	log_info("run: agent %s (boot %s) started: sampling every %g s, "

@@ -579,10 +579,14 @@ cross_checks(struct load *l)
 	if ((c->psk_identity[0] != '\0') != (c->psk_file[0] != '\0'))
 		ERR("tls", c->psk_identity[0] ? "psk_file" : "psk_identity",
 		    "psk_identity and psk_file go together");
-	if (c->psk_file[0] == '\0' && c->ca_file[0] == '\0' &&
-	    c->pin_sha256[0] == '\0')
-		ERR("tls", "ca_file", "TLS needs a CA file, a public-key pin "
-		    "or a PSK to know the broker");
+	if (c->psk_file[0] != '\0' && (c->ca_file[0] != '\0' ||
+	    c->cert_file[0] != '\0' || c->pin_sha256[0] != '\0'))
+		ERR("tls", "psk_identity", "TLS-PSK and certificates exclude "
+		    "each other: set either psk_identity/psk_file or "
+		    "ca_file (with cert_file/key_file, pin_sha256)");
+	else if (c->psk_file[0] == '\0' && c->ca_file[0] == '\0')
+		ERR("tls", "ca_file", "TLS needs a CA file (pin_sha256 is "
+		    "checked in addition to it) or a PSK to know the broker");
 	/* mbed TLS 2.28 does not check IP address SANs: the broker is
 	 * verified by DNS name, so an IP broker needs server_name */
 	if (c->verify_hostname && c->psk_file[0] == '\0' &&

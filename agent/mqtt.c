@@ -134,10 +134,33 @@ read_password(const char *path, char *pw, size_t cap, char *why, size_t wcap)
 }
 
 int
+mqtt_credentials(const char *username, const char *password_file,
+    char *why, size_t cap)
+{
+	char pw[256];
+	int rc;
+
+	if (username[0] == '\0')
+		return 0;
+	pw[0] = '\0';
+	if (password_file[0] != '\0' &&
+	    read_password(password_file, pw, sizeof(pw), why, cap) != 0)
+		return HR_EINVAL;
+	rc = mosquitto_username_pw_set(S.m, username, pw[0] != '\0' ? pw :
+	    NULL);
+	memset(pw, 0, sizeof(pw));
+	if (rc != MOSQ_ERR_SUCCESS) {
+		snprintf(why, cap, "username: %s", mosquitto_strerror(rc));
+		return HR_EINVAL;
+	}
+	return 0;
+}
+
+int
 mqtt_init(const struct mqtt_params *p, char *why, size_t cap)
 {
-	char cid[160], pw[256];
-	int i, rc;
+	char cid[160];
+	int i;
 
 	memset(&S, 0, sizeof(S));
 	S.version = p->version;
@@ -171,21 +194,8 @@ mqtt_init(const struct mqtt_params *p, char *why, size_t cap)
 	mosquitto_disconnect_v5_callback_set(S.m, on_disconnect);
 	mosquitto_publish_v5_callback_set(S.m, on_publish);
 	mosquitto_log_callback_set(S.m, on_log);
-	if (p->username[0] != '\0') {
-		pw[0] = '\0';
-		if (p->password_file[0] != '\0' &&
-		    read_password(p->password_file, pw, sizeof(pw), why, cap) !=
-		    0)
-			goto fail;
-		rc = mosquitto_username_pw_set(S.m, p->username,
-		    pw[0] != '\0' ? pw : NULL);
-		memset(pw, 0, sizeof(pw));
-		if (rc != MOSQ_ERR_SUCCESS) {
-			snprintf(why, cap, "username: %s",
-			    mosquitto_strerror(rc));
-			goto fail;
-		}
-	}
+	if (mqtt_credentials(p->username, p->password_file, why, cap) != 0)
+		goto fail;
 	/* properties are built once; libmosquitto copies them per publish */
 	if (mosquitto_property_add_string(&S.pub_props, MQTT_PROP_CONTENT_TYPE,
 	    CONTENT_TYPE) != MOSQ_ERR_SUCCESS ||

@@ -60,6 +60,10 @@ struct mqtt_stats {
 /* Start-up: create the client.  0 or HR_EINVAL with why. */
 int mqtt_init(const struct mqtt_params *p, char *why, size_t cap);
 void mqtt_free(void);
+/* (Re)read the password file and set the credentials used by the next
+ * connect (a reload picks up a rotated password this way). */
+int mqtt_credentials(const char *username, const char *password_file,
+    char *why, size_t cap);
 
 /* Set the will (retained, on the status topic) used by later connects. */
 int mqtt_set_will(const uint8_t *payload, size_t len);

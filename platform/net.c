@@ -412,9 +412,15 @@ pf_rundir_create(char *dir, size_t cap, long uid)
 	if ((size_t)snprintf(dir, cap, "%s/headroom.%ld", base,
 	    (long)getpid()) >= cap)
 		return HR_ETRUNC;
-	/* a leftover of a process that had our pid before */
-	if (lstat(dir, &st) == 0)
+	/* a leftover of a process that had our pid before: ours only, and
+	 * never through a planted link */
+	if (lstat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+			errno = EEXIST;
+			return HR_EIO;
+		}
 		remove_tree(dir);
+	}
 	if (mkdir(dir, 0700) != 0)
 		return HR_EIO;
 	if (uid >= 0 && geteuid() == 0 && chown(dir, (uid_t)uid, (gid_t)-1) != 0) {
