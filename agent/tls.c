@@ -458,9 +458,17 @@ explain(struct tls_ctx *t, int rc)
 		return;
 	}
 	if (rc == MBEDTLS_ERR_SSL_CONN_EOF || rc == MBEDTLS_ERR_NET_CONN_RESET) {
-		snprintf(t->err, sizeof(t->err), "the broker closed the "
-		    "connection during the handshake%s", t->psk ?
-		    " (PSK or identity rejected?)" : "");
+		/* the alert may be lost when the broker resets the
+		 * connection: say what the handshake itself showed */
+		if (!t->psk && !t->have_cert && t->ssl.client_auth) /* 2.28 */
+			snprintf(t->err, sizeof(t->err), "the broker requires "
+			    "a client certificate (it asked for one, then "
+			    "closed the connection): set cert_file and "
+			    "key_file");
+		else
+			snprintf(t->err, sizeof(t->err), "the broker closed "
+			    "the connection during the handshake%s", t->psk ?
+			    " (PSK or identity rejected?)" : "");
 		return;
 	}
 	if (rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION) {
