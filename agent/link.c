@@ -86,14 +86,11 @@ say(const char *fmt, ...)
 void
 link_init(const struct link_params *p)
 {
-	L.p = *p;
 	L.state = L_IDLE;
 	L.retry_at = 0;
 	L.tcp = L.usock = L.lsock = -1;
 	L.res.fd = L.res.pid = -1;
-	if ((size_t)snprintf(L.path, sizeof(L.path), "%s/mqtt.sock",
-	    p->rundir) >= sizeof(L.path))
-		L.path[0] = '\0';
+	link_reconfigure(p);
 }
 
 void

@@ -160,9 +160,10 @@ meta_count(uint32_t parts)
 	return parts ? 6 : 4;
 }
 
+/* The two records every pack starts with: schema (carrying base name
+ * and base time) and boot; reports and status packs alike. */
 static void
-o_meta(struct out *o, const struct senml_head *h, uint32_t part,
-    uint32_t parts)
+o_head(struct out *o, const struct senml_head *h)
 {
 	o_map(o, 4);
 	o_int(o, SENML_BN);
@@ -179,6 +180,13 @@ o_meta(struct out *o, const struct senml_head *h, uint32_t part,
 	o_str(o, "boot");
 	o_int(o, SENML_VS);
 	o_str(o, h->boot_id);
+}
+
+static void
+o_meta(struct out *o, const struct senml_head *h, uint32_t part,
+    uint32_t parts)
+{
+	o_head(o, h);
 
 	o_map(o, 2);
 	o_int(o, SENML_N);
@@ -340,21 +348,7 @@ senml_status(const struct senml_head *h, const struct senml_text *txt,
 	size_t i;
 
 	o_array(&o, 2 + nt + n);
-	o_map(&o, 4);
-	o_int(&o, SENML_BN);
-	o_basename(&o, h, "");
-	o_int(&o, SENML_BT);
-	o_number(&o, h->time_s);
-	o_int(&o, SENML_N);
-	o_str(&o, "schema");
-	o_int(&o, SENML_V);
-	o_uint(&o, HR_SCHEMA_VERSION);
-
-	o_map(&o, 2);
-	o_int(&o, SENML_N);
-	o_str(&o, "boot");
-	o_int(&o, SENML_VS);
-	o_str(&o, h->boot_id);
+	o_head(&o, h);
 
 	for (i = 0; i < nt; i++) {
 		o_map(&o, 2);

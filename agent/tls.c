@@ -16,6 +16,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "../platform/net.h"
+#include "../platform/scan.h"
 #include "err.h"
 #include "tls.h"
 
@@ -114,18 +115,6 @@ bio_recv(void *ctx, unsigned char *buf, size_t len)
 
 /* ---- configuration ------------------------------------------------------------- */
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex digits (blanks around them allowed) into out; length or -1. */
 static int
 unhex(const char *s, uint8_t *out, size_t cap)
@@ -136,7 +125,8 @@ unhex(const char *s, uint8_t *out, size_t cap)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	while (*s != '\0' && *s != '\n' && *s != '\r' && *s != ' ') {
-		if ((hi = hexval(s[0])) < 0 || (lo = hexval(s[1])) < 0 ||
+		if ((hi = scan_digit(s[0], 16)) < 0 ||
+		    (lo = scan_digit(s[1], 16)) < 0 ||
 		    n >= cap)
 			return -1;
 		out[n++] = (uint8_t)(hi << 4 | lo);

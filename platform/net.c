@@ -368,12 +368,21 @@ remove_tree(const char *path)
 	(void)rmdir(path);
 }
 
+/* A plain directory (not a link) owned by us: the only kind we remove. */
+static int
+own_dir(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_uid == geteuid();
+}
+
 static void
 clean_stale(const char *base)
 {
 	char p[512];
 	struct dirent *e;
-	struct stat st;
 	DIR *d = opendir(base);
 	char *end;
 	long pid;
@@ -394,8 +403,7 @@ clean_stale(const char *base)
 		    sizeof(p))
 			continue;
 		/* only our own directories: never follow a planted link */
-		if (lstat(p, &st) != 0 || !S_ISDIR(st.st_mode) ||
-		    st.st_uid != geteuid())
+		if (!own_dir(p))
 			continue;
 		remove_tree(p);
 	}
@@ -415,7 +423,7 @@ pf_rundir_create(char *dir, size_t cap, long uid)
 	/* a leftover of a process that had our pid before: ours only, and
 	 * never through a planted link */
 	if (lstat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+		if (!own_dir(dir)) {
 			errno = EEXIST;
 			return HR_EIO;
 		}

@@ -55,18 +55,6 @@ scan_word(struct scan *sc, const char **w, size_t *wlen)
 	return true;
 }
 
-static inline int
-digit_val(char c, unsigned base)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (base == 16 && c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (base == 16 && c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool
 scan_unsigned(struct scan *sc, uint64_t *v, unsigned base)
 {
@@ -78,9 +66,9 @@ scan_unsigned(struct scan *sc, uint64_t *v, unsigned base)
 
 	scan_space(&t);
 	q = t.p;
-	if (q >= sc->end || digit_val(*q, base) < 0)
+	if (q >= sc->end || scan_digit(*q, base) < 0)
 		return false;
-	while (q < sc->end && (d = digit_val(*q, base)) >= 0) {
+	while (q < sc->end && (d = scan_digit(*q, base)) >= 0) {
 		/* overflow: reject, never wrap (one division per number,
 		 * constant-folded for the two bases, not one per digit) */
 		if (acc > lim || (acc == lim && (uint64_t)d > rem))

@@ -18,6 +18,19 @@ struct scan {
 	const char *end;
 };
 
+/* Value of one digit in base 10 or 16 (either case), or -1. */
+static inline int
+scan_digit(char c, unsigned base)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (base == 16 && c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (base == 16 && c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void scan_init(struct scan *sc, const char *p, size_t len);
 /* Skip blanks: spaces, tabs, CR and LF (so CRLF files and trailing
  * newlines of single-value files need no special case). */
