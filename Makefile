@@ -52,20 +52,21 @@ BIN      := $(if $(or $(filter 1,$(SANITIZE)),$(CROSS)),$(BUILD)/headroom,headro
 # The agent's code, without the entry point (tests link this).
 CORE_SRC := platform/scan.c platform/procfs.c platform/sysfs.c \
             platform/linux.c platform/collect.c platform/log.c \
-            platform/net.c \
+            platform/net.c platform/files.c \
             agent/err.c agent/names.c agent/rate.c agent/metrics.c \
             agent/units.c agent/json.c agent/show.c agent/cmd_sample.c \
             agent/ident.c agent/series.c agent/agg.c agent/senml.c \
             agent/decode.c agent/cmd_decode.c \
             agent/conf.c agent/cmd_conf.c \
-            agent/tls.c agent/mqtt.c agent/link.c agent/cmd_run.c
+            agent/tls.c agent/mqtt.c agent/link.c agent/spool.c \
+            agent/outbox.c agent/cmd_run.c
 MAIN_SRC := agent/main.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 
 TEST_NAMES := test_scan test_procfs test_sysfs test_rate test_metrics \
               test_units test_json test_fixtures test_noalloc test_senml \
-              test_net
+              test_net test_spool
 TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -122,11 +123,12 @@ $(BUILD)/tools/bench_%: $(BUILD)/tools/bench_%.o $(CORE_OBJ)
 
 # Benchmarks print figures; they assert nothing (budgets: docs/performance.md).
 bench: $(BIN) $(BUILD)/tools/bench_sample $(BUILD)/tools/bench_report \
-    $(BUILD)/tools/alloc-count.so
+    $(BUILD)/tools/bench_spool $(BUILD)/tools/alloc-count.so
 	$(BUILD)/tools/bench_sample tests/fixtures/reference 20000
 	$(BUILD)/tools/bench_sample / 5000
 	$(BUILD)/tools/bench_report tests/fixtures/reference edge-042 build/busy.cbor
 	@$(PYTHON) tools/report-size build/busy.cbor
+	$(BUILD)/tools/bench_spool build/bench-spool 20000 1500
 	sh tools/bench-agent ./$(BIN) $(BUILD)/tools/alloc-count.so
 
 # LD_PRELOAD allocation counter for tools/bench-agent (never in the agent)

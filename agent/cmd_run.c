@@ -32,7 +32,9 @@
 #include "link.h"
 #include "metrics.h"
 #include "mqtt.h"
+#include "outbox.h"
 #include "senml.h"
+#include "spool.h"
 #include "tls.h"
 
 #ifndef HR_VERSION
@@ -66,9 +68,6 @@ static char                 agent_id[HR_ID_LEN];
 
 static struct {
 	uint64_t reports;          /* reports made */
-	uint64_t packs;            /* messages published (parts count) */
-	uint64_t dropped_full;     /* in-flight window full */
-	uint64_t dropped_error;    /* publish or encode failed */
 	uint64_t births;
 } stats;
 
@@ -160,7 +159,32 @@ mqtt_start(const struct hr_conf *c, char *why, size_t cap)
 	mp.password_file = c->password_file;
 	mp.max_inflight = c->max_inflight;
 	mp.expiry_s = (unsigned)(c->message_expiry_us / 1000000);
+	mp.on_ack = outbox_ack;
 	return mqtt_init(&mp, why, cap);
+}
+
+static void
+outbox_params_of(const struct hr_conf *c, struct outbox_params *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->max_inflight = c->max_inflight;
+	op->qos = (int)c->qos;
+	op->replay_rate = c->replay_rate;
+	op->live_us = c->report_interval_us;
+}
+
+static void
+spool_params_of(const struct hr_conf *c, long uid, struct spool_params *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->memory = (size_t)c->spool_memory;
+	sp->dir = c->spool_dir;
+	sp->max_disk = c->spool_max_disk;
+	sp->fsync_us = c->spool_fsync_us;
+	/* the largest max_message a reload may set: records read back
+	 * from disk always fit */
+	sp->max_message = MSG_MAX;
+	sp->uid = uid;
 }
 
 static void
@@ -230,6 +254,35 @@ cap_series(void *ctx, const char *group, const struct hr_series_desc *d,
 	c->n++;
 }
 
+/* What the spool can hold: a central team sees how long an outage this
+ * agent rides out. */
+static void
+spool_caps(struct capture *c)
+{
+	static const char g[] = "spool.";
+	const struct {
+		const char *name;
+		const char *unit;
+		double      v;
+	} v[] = {
+		{ "memory", "B", (double)conf->spool_memory },
+		{ "max_disk", "B", conf->spool_dir[0] != '\0' ?
+		    (double)conf->spool_max_disk : 0 },
+		{ "replay_rate", "1/s", (double)conf->replay_rate },
+		{ "backlog", "count", (double)outbox_backlog() },
+	};
+	uint32_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]) && c->n < BIRTH_CAPS; i++) {
+		caps[c->n].group = g;
+		caps[c->n].name = v[i].name;
+		caps[c->n].peak = false;
+		caps[c->n].unit = v[i].unit;
+		caps[c->n].v = senml_quantise(v[i].unit, v[i].v);
+		c->n++;
+	}
+}
+
 /* Comma-separated names into buf (cut, never overflowed). */
 static void
 name_list(char *buf, size_t cap, const char *name, size_t stride,
@@ -292,6 +345,7 @@ birth_pack(size_t *len)
 	t[nt++] = (struct senml_text){ "mounts", mounts };
 	/* capacities (memory, link speeds, sizes, limits), as in reports */
 	series_each(&met, cap_series, &c);
+	spool_caps(&c);
 	head_now(&h);
 	return senml_status(&h, t, nt, caps, c.n, status, sizeof(status), len);
 }
@@ -306,7 +360,7 @@ publish_birth(void)
 		    STATUS_MAX);
 		return;
 	}
-	if (mqtt_publish(MQTT_STATUS, status, len, true) == 0)
+	if (mqtt_publish(MQTT_STATUS, status, len, true, NULL) == 0)
 		stats.births++;
 	/* a new session may have new subscribers: restate capacities */
 	agg_caps_reset(&agg);
@@ -323,22 +377,62 @@ set_will(void)
 
 /* ---- reports -------------------------------------------------------------------------- */
 
+static int64_t
+wall_ms(void)
+{
+	return pf_wall_ns() / 1000000;
+}
+
 static int
 emit_report(void *ctx, const uint8_t *buf, size_t len, uint32_t part,
     uint32_t parts)
 {
-	int r = mqtt_publish(MQTT_REPORT, buf, len, false);
+	const uint64_t *seq = ctx;
 
-	(void)ctx;
-	(void)part;
 	(void)parts;
-	if (r == 0)
-		stats.packs++;
-	else if (r == HR_ENOSPC)
-		stats.dropped_full++;
-	else
-		stats.dropped_error++;
+	/* into the spool: delivered only when acknowledged */
+	outbox_put(buf, len, *seq, part, SPOOL_REPORT, wall_ms());
 	return 0;
+}
+
+/* Delivery accounting, in every report (docs/spool.md): counts since
+ * the agent started, and what waits now. */
+static uint32_t
+spool_records(struct hr_rec *r, uint32_t cap)
+{
+	static const char g[] = "spool.";
+	const struct spool_stats *s = spool_stats();
+	const struct outbox_stats *o = outbox_stats();
+	const struct {
+		const char *name;
+		const char *unit;
+		double      v;
+	} v[] = {
+		{ "backlog", "count", (double)(s->ram_waiting + s->disk_waiting) },
+		{ "spooled", "count", (double)o->spooled },
+		{ "replayed", "count", (double)o->replayed },
+		{ "loaded", "count", (double)s->loaded },
+		{ "dropped.ram", "count", (double)s->dropped_ram },
+		{ "dropped.disk", "count", (double)s->dropped_disk },
+		{ "dropped.encode", "count", (double)o->dropped_encode },
+		{ "dropped.refused", "count", (double)o->refused },
+		{ "damaged", "count", (double)s->damaged },
+		{ "disk", "count", spool_disk_usable() ? 1 : 0 },
+		{ "ram_bytes", "B", (double)s->ram_used },
+		{ "disk_bytes", "B", (double)s->disk_bytes },
+	};
+	uint32_t i, n = (uint32_t)(sizeof(v) / sizeof(v[0]));
+
+	if (n > cap)
+		return 0;
+	for (i = 0; i < n; i++) {
+		r[i].group = g;
+		r[i].name = v[i].name;
+		r[i].peak = false;
+		r[i].unit = v[i].unit;
+		r[i].v = senml_quantise(v[i].unit, v[i].v);
+	}
+	return n;
 }
 
 static void
@@ -352,11 +446,12 @@ report(uint64_t seq, uint64_t interval_us)
 	h.seq = seq;
 	h.interval_s = floor((double)interval_us / 1e3 + 0.5) / 1e3;
 	n = agg_finish(&agg, recs, HR_MAX_RECORDS);
+	n += spool_records(recs + n, HR_MAX_RECORDS - n);
 	stats.reports++;
 	r = senml_encode(&h, recs, n, (size_t)conf->max_message, msg,
-	    sizeof(msg), emit_report, NULL);
+	    sizeof(msg), emit_report, &seq);
 	if (r < 0) {
-		stats.dropped_error++;
+		outbox_count_encode();
 		log_warnx("run: report %llu cannot be encoded within "
 		    "max_message", (unsigned long long)seq);
 	}
@@ -382,6 +477,7 @@ reload(uint64_t now)
 	struct tls_params tp;
 	struct link_params lp;
 	struct tls_ctx *nt = NULL;
+	struct outbox_params op;
 	static char errs[4096];
 	char why[256];
 	FILE *f;
@@ -416,9 +512,9 @@ reload(uint64_t now)
 	}
 	/* the new configuration is good: switch over */
 	link_close("reload");
-	if (mqtt_inflight() > 0)
-		log_info("reload: %u unacknowledged messages are resent after "
-		    "reconnecting", mqtt_inflight());
+	if (outbox_inflight() > 0)
+		log_info("reload: %u unacknowledged messages are sent again "
+		    "after reconnecting", outbox_inflight());
 	if (memcmp(next->broker, conf->broker, sizeof(conf->broker)) != 0 ||
 	    strcmp(next->topic_prefix, conf->topic_prefix) != 0 ||
 	    strcmp(next->client_id, conf->client_id) != 0 ||
@@ -428,21 +524,24 @@ reload(uint64_t now)
 	    next->keepalive_us != conf->keepalive_us ||
 	    next->max_inflight != conf->max_inflight ||
 	    next->message_expiry_us != conf->message_expiry_us) {
-		unsigned lost = mqtt_inflight();
+		/* what was in flight stays in the spool: the outbox sees
+		 * the session end and sends it again */
 		mqtt_free();
 		if (mqtt_start(next, why, sizeof(why)) != 0) {
 			/* cannot happen with a checked file; be loud */
 			log_warnx("reload: MQTT client: %s", why);
 		}
-		if (lost > 0)
-			log_warnx("reload: the MQTT session changed: %u "
-			    "unacknowledged messages dropped", lost);
-		stats.dropped_error += lost;
 	} else if (mqtt_credentials(next->username, next->password_file, why,
 	    sizeof(why)) != 0) {
 		/* the password file is read again: a rotated password */
 		log_warnx("reload: %s: the old password stays in use", why);
 	}
+	if (next->spool_memory != conf->spool_memory ||
+	    strcmp(next->spool_dir, conf->spool_dir) != 0 ||
+	    next->spool_max_disk != conf->spool_max_disk ||
+	    next->spool_fsync_us != conf->spool_fsync_us)
+		log_warnx("reload: [spool] memory, dir, max_disk and fsync "
+		    "change only with a restart: the spool keeps its settings");
 	if (tls != NULL)
 		tls_ctx_free(tls);
 	tls = nt;
@@ -452,6 +551,8 @@ reload(uint64_t now)
 	pf_collect_init(&col, &cc);
 	link_params_of(conf, &lp);
 	link_reconfigure(&lp);
+	outbox_params_of(conf, &op);
+	outbox_reconfigure(&op);
 	set_will();
 	link_resume(now);
 	log_info("reload: %s loaded", conf_path);
@@ -465,6 +566,8 @@ start(void)
 	struct pf_collect_conf cc;
 	struct tls_params tp;
 	struct link_params lp;
+	struct spool_params sp;
+	struct outbox_params op;
 	char why[256];
 	long uid = -1;
 	int n;
@@ -522,6 +625,16 @@ start(void)
 		log_warn("run: cannot create the runtime directory %s", rundir);
 		return HR_EXIT_FAIL;
 	}
+	/* the spool directory may need root to create (then it is given to
+	 * the user); its segments are opened now, new ones made later */
+	spool_params_of(conf, uid, &sp);
+	if (spool_init(&sp) != 0) {
+		log_warnx("run: no memory for the spool ([spool] memory)");
+		pf_rundir_remove(rundir);
+		return HR_EXIT_FAIL;
+	}
+	outbox_params_of(conf, &op);
+	outbox_init(&op);
 	collect_conf(conf, &cc);
 	pf_collect_init(&col, &cc);
 	pf_collect(&col, &samp[0]);
@@ -599,7 +712,7 @@ stop_sequence(void)
 
 	if (mqtt_state() == MQTT_UP &&
 	    offline_pack("stopped", &len) == 0 &&
-	    mqtt_publish(MQTT_STATUS, status, len, true) == 0) {
+	    mqtt_publish(MQTT_STATUS, status, len, true, NULL) == 0) {
 		/* until the offline status (and what was before it) is
 		 * acknowledged, or time is up */
 		while (mqtt_inflight() > 0 && mqtt_state() == MQTT_UP &&
@@ -619,9 +732,11 @@ int
 cmd_run(int argc, char **argv)
 {
 	uint64_t period, every, nsamp = 0, rseq = 0, next, next_misc, t_int;
-	uint64_t connects = 0, now;
+	uint64_t connects = 0, now, next_out = UINT64_MAX, unsent;
 	const struct link_stats *ls;
 	const struct mqtt_stats *ms;
+	const struct outbox_stats *os;
+	const struct spool_stats *ss;
 	int i, r, cur = 0;
 
 	snprintf(conf_path, sizeof(conf_path), "%s", HR_CONF_DEFAULT);
@@ -655,9 +770,11 @@ cmd_run(int argc, char **argv)
 	t_int = samp[0].mono_us;
 	next_misc = pf_mono_us() + MISC_US;
 	while (!pf_stop_requested()) {
-		now = turn(next < next_misc ? next : next_misc);
+		uint64_t dl = next < next_misc ? next : next_misc;
+		now = turn(dl < next_out ? dl : next_out);
 		if (pf_stop_requested())
 			break;
+		spool_tick(now);
 		if (pf_reload_requested()) {
 			reload(now);
 			period = conf->sample_period_us;
@@ -675,6 +792,7 @@ cmd_run(int argc, char **argv)
 			connects = ms->connects;
 			publish_birth();
 		}
+		next_out = outbox_pump(now, wall_ms());
 		if (now < next)
 			continue;
 		/* a sample is due */
@@ -685,6 +803,8 @@ cmd_run(int argc, char **argv)
 		if (++nsamp % every == 0) {
 			report(++rseq, samp[cur].mono_us - t_int);
 			t_int = samp[cur].mono_us;
+			/* out at once when connected */
+			next_out = outbox_pump(pf_mono_us(), wall_ms());
 		}
 		/* fixed schedule; after a stall, resynchronise */
 		next += period;
@@ -694,18 +814,39 @@ cmd_run(int argc, char **argv)
 
 	log_info("run: stopping");
 	stop_sequence();
+	/* what is not acknowledged goes to the file spool, if there is one */
+	unsent = outbox_stop();
+	if (unsent > 0)
+		log_warnx("run: %llu undelivered message%s in RAM %s lost (no "
+		    "usable file spool: [spool] dir)", (unsigned long long)unsent,
+		    unsent == 1 ? "" : "s", unsent == 1 ? "is" : "are");
 	ms = mqtt_stats();
 	ls = link_stats();
+	os = outbox_stats();
+	ss = spool_stats();
 	log_info("run: stopped: reports %llu, published %llu, acknowledged "
-	    "%llu, dropped %llu (window full %llu), connects %llu, "
-	    "failures %llu, want_write %lu",
+	    "%llu, delivered %llu, spooled %llu, replayed %llu, waiting "
+	    "%llu (disk %llu), dropped %llu (ram %llu, disk %llu, encode "
+	    "%llu, refused %llu), damaged %llu, connects %llu, failures %llu, "
+	    "want_write %lu",
 	    (unsigned long long)stats.reports,
 	    (unsigned long long)ms->published, (unsigned long long)ms->acked,
-	    (unsigned long long)(stats.dropped_full + stats.dropped_error),
-	    (unsigned long long)stats.dropped_full,
+	    (unsigned long long)os->delivered,
+	    (unsigned long long)os->spooled,
+	    (unsigned long long)os->replayed,
+	    (unsigned long long)(ss->ram_waiting + ss->disk_waiting),
+	    (unsigned long long)ss->disk_waiting,
+	    (unsigned long long)(ss->dropped_ram + ss->dropped_disk +
+	    os->dropped_encode + os->refused),
+	    (unsigned long long)ss->dropped_ram,
+	    (unsigned long long)ss->dropped_disk,
+	    (unsigned long long)os->dropped_encode,
+	    (unsigned long long)os->refused,
+	    (unsigned long long)ss->damaged,
 	    (unsigned long long)ms->connects,
 	    (unsigned long long)ls->failures,
 	    tls != NULL ? tls_want_writes(tls) : 0ul);
+	spool_free();
 	mqtt_free();
 	if (tls != NULL)
 		tls_ctx_free(tls);

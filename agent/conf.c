@@ -24,7 +24,7 @@
 enum ktype {
 	K_ID, K_STR, K_HOST, K_DUR, K_SIZE, K_UINT, K_BOOL, K_PATH, K_FILE,
 	K_SECRET, K_BROKERS, K_VERSION, K_LEVEL, K_TARGET, K_PIN, K_SIGNALS,
-	K_MOUNTS
+	K_MOUNTS, K_OPTDIR, K_FSYNC
 };
 
 struct key {
@@ -83,13 +83,22 @@ static const struct key keys[] = {
 	{ "collect", "disable", K_SIGNALS, O(off), 0, 0, "" },
 	{ "collect", "mounts", K_MOUNTS, O(mounts), 0, 0, "" },
 
+	{ "spool", "memory", K_SIZE, O(spool_memory), 16 * 1024,
+	    (uint64_t)1 << 30, "512KiB" },
+	{ "spool", "dir", K_OPTDIR, O(spool_dir), 0, 0, "" },
+	{ "spool", "max_disk", K_SIZE, O(spool_max_disk), 64 * 1024,
+	    (uint64_t)1 << 40, "64MiB" },
+	{ "spool", "fsync", K_FSYNC, O(spool_fsync_us), 100000, US(3600),
+	    "10s" },
+	{ "spool", "replay_rate", K_UINT, O(replay_rate), 1, 10000, "10" },
+
 	{ "log", "level", K_LEVEL, O(log_level), 0, 0, "info" },
 	{ "log", "target", K_TARGET, O(log_target), 0, 0, "stderr" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = { "agent", "mqtt", "tls", "collect",
-	"log" };
+	"spool", "log" };
 
 /* ---- load state --------------------------------------------------------- */
 
@@ -323,6 +332,10 @@ set_value(struct hr_conf *c, const struct key *k, const char *v, char *why,
 			return -1;
 		}
 		return set_str(dst, k->size, v, why, wcap);
+	case K_OPTDIR:
+		if (*v == '\0')
+			return set_str(dst, k->size, v, why, wcap);
+		/* fall through */
 	case K_PATH:
 		if (*v != '/') {
 			snprintf(why, wcap, "'%s' is not an absolute path", v);
@@ -340,6 +353,20 @@ set_value(struct hr_conf *c, const struct key *k, const char *v, char *why,
 		if (pf_file_check(v, k->type == K_SECRET, why, wcap) != 0)
 			return -1;
 		return set_str(dst, k->size, v, why, wcap);
+	case K_FSYNC:
+		if (strcmp(v, "always") == 0) {
+			u = 0;
+			memcpy(dst, &u, sizeof(u));
+			return 0;
+		}
+		if (units_duration_us(v, &u) != 0 || u < k->min ||
+		    u > k->max) {
+			snprintf(why, wcap, "'%s': use always, or a duration "
+			    "from 100ms to 1h", v);
+			return -1;
+		}
+		memcpy(dst, &u, sizeof(u));
+		return 0;
 	case K_DUR:
 	case K_SIZE:
 	case K_UINT:
@@ -562,6 +589,15 @@ cross_checks(struct load *l)
 		    "sample_period");
 	if (c->nbrokers == 0)
 		ERR("mqtt", "brokers", "no broker");
+	/* the spool holds whole messages */
+	if (c->spool_memory < c->max_message + 64)
+		ERR("spool", "memory", "must hold a message of [mqtt] "
+		    "max_message (%llu bytes) and its header",
+		    (unsigned long long)c->max_message);
+	if (c->spool_dir[0] != '\0' && c->spool_max_disk < c->max_message + 64)
+		ERR("spool", "max_disk", "must hold a message of [mqtt] "
+		    "max_message (%llu bytes) and its header",
+		    (unsigned long long)c->max_message);
 	if (c->password_file[0] != '\0' && c->username[0] == '\0')
 		ERR("mqtt", "password_file", "set, but no username");
 	if (!c->tls_enabled) {
@@ -664,6 +700,13 @@ print_value(const struct hr_conf *c, const struct key *k, FILE *out)
 	bool b, first = true;
 
 	switch (k->type) {
+	case K_FSYNC:
+		memcpy(&u, src, sizeof(u));
+		if (u == 0) {
+			fputs("always", out);
+			break;
+		}
+		/* fall through */
 	case K_DUR:
 		memcpy(&u, src, sizeof(u));
 		if (u % 1000000 == 0)

@@ -76,6 +76,13 @@ struct hr_conf {
 	char     mounts[HR_MAX_MOUNTS][HR_PATH_LEN];
 	uint32_t nmounts;                    /* 0 = every disk fs */
 
+	/* [spool] */
+	uint64_t spool_memory;               /* RAM ring budget, bytes */
+	char     spool_dir[HR_PATH_LEN];     /* "" = RAM only */
+	uint64_t spool_max_disk;             /* file spool budget, bytes */
+	uint64_t spool_fsync_us;             /* 0 = every record */
+	uint32_t replay_rate;                /* backfill messages per second */
+
 	/* [log] */
 	int      log_level;                  /* enum hr_log_level */
 	int      log_target;                 /* enum hr_log_target */

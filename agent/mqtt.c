@@ -31,7 +31,15 @@ static struct {
 	uint8_t             will[512];
 	size_t              will_len;
 	bool                have_will;
+	bool                used;          /* connected once: reinitialise */
+	char                cid[160];
+	char                user[256];
+	char                pw[256];
+	void              (*on_ack)(int mid, int reason);
 } S;
+
+/* outlives mqtt_init/mqtt_free: message ids are per session */
+static unsigned sessions;
 
 static const char *const topic_names[MQTT_NTOPICS] = {
 	"report", "event", "status", "backfill"
@@ -83,10 +91,11 @@ on_publish(struct mosquitto *m, void *ud, int mid, int reason,
 {
 	(void)m;
 	(void)ud;
-	(void)mid;
 	(void)props;
 	/* libmosquitto calls this on PUBACK for QoS 1 (and when a QoS 0
 	 * message is written, which is not counted in flight) */
+	if (S.on_ack != NULL)
+		S.on_ack(mid, reason);
 	if (S.qos == 0)
 		return;
 	if (S.inflight > 0)
@@ -133,22 +142,15 @@ read_password(const char *path, char *pw, size_t cap, char *why, size_t wcap)
 	return 0;
 }
 
-int
-mqtt_credentials(const char *username, const char *password_file,
-    char *why, size_t cap)
+static int
+apply_credentials(char *why, size_t cap)
 {
-	char pw[256];
 	int rc;
 
-	if (username[0] == '\0')
+	if (S.user[0] == '\0')
 		return 0;
-	pw[0] = '\0';
-	if (password_file[0] != '\0' &&
-	    read_password(password_file, pw, sizeof(pw), why, cap) != 0)
-		return HR_EINVAL;
-	rc = mosquitto_username_pw_set(S.m, username, pw[0] != '\0' ? pw :
+	rc = mosquitto_username_pw_set(S.m, S.user, S.pw[0] != '\0' ? S.pw :
 	    NULL);
-	memset(pw, 0, sizeof(pw));
 	if (rc != MOSQ_ERR_SUCCESS) {
 		snprintf(why, cap, "username: %s", mosquitto_strerror(rc));
 		return HR_EINVAL;
@@ -156,13 +158,45 @@ mqtt_credentials(const char *username, const char *password_file,
 	return 0;
 }
 
+/* Options and callbacks of a new (or reinitialised) client. */
+static void
+client_setup(void)
+{
+	mosquitto_int_option(S.m, MOSQ_OPT_PROTOCOL_VERSION,
+	    S.version == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
+	mosquitto_int_option(S.m, MOSQ_OPT_SEND_MAXIMUM, (int)S.max_inflight);
+	mosquitto_connect_v5_callback_set(S.m, on_connect);
+	mosquitto_disconnect_v5_callback_set(S.m, on_disconnect);
+	mosquitto_publish_v5_callback_set(S.m, on_publish);
+	mosquitto_log_callback_set(S.m, on_log);
+}
+
+int
+mqtt_credentials(const char *username, const char *password_file,
+    char *why, size_t cap)
+{
+	char pw[256];
+
+	if (username[0] == '\0')
+		return 0;
+	pw[0] = '\0';
+	if (password_file[0] != '\0' &&
+	    read_password(password_file, pw, sizeof(pw), why, cap) != 0)
+		return HR_EINVAL;
+	/* kept (as libmosquitto keeps its copy) for the next sessions */
+	snprintf(S.user, sizeof(S.user), "%s", username);
+	memcpy(S.pw, pw, sizeof(S.pw));
+	memset(pw, 0, sizeof(pw));
+	return apply_credentials(why, cap);
+}
+
 int
 mqtt_init(const struct mqtt_params *p, char *why, size_t cap)
 {
-	char cid[160];
 	int i;
 
 	memset(&S, 0, sizeof(S));
+	S.on_ack = p->on_ack;
 	S.version = p->version;
 	S.qos = p->qos;
 	S.max_inflight = p->max_inflight;
@@ -174,26 +208,20 @@ mqtt_init(const struct mqtt_params *p, char *why, size_t cap)
 			return HR_EINVAL;
 		}
 	if (p->client_id[0] != '\0')
-		snprintf(cid, sizeof(cid), "%s", p->client_id);
+		snprintf(S.cid, sizeof(S.cid), "%s", p->client_id);
 	else
-		snprintf(cid, sizeof(cid), "headroom-%s", p->agent_id);
+		snprintf(S.cid, sizeof(S.cid), "headroom-%s", p->agent_id);
 
 	mosquitto_lib_init();
 	S.lib_init = true;
 	/* clean start: the agent's own spool, not the broker's session,
 	 * keeps undelivered reports */
-	S.m = mosquitto_new(cid, true, NULL);
+	S.m = mosquitto_new(S.cid, true, NULL);
 	if (S.m == NULL) {
 		snprintf(why, cap, "cannot create the MQTT client");
 		goto fail;
 	}
-	mosquitto_int_option(S.m, MOSQ_OPT_PROTOCOL_VERSION,
-	    p->version == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
-	mosquitto_int_option(S.m, MOSQ_OPT_SEND_MAXIMUM, (int)p->max_inflight);
-	mosquitto_connect_v5_callback_set(S.m, on_connect);
-	mosquitto_disconnect_v5_callback_set(S.m, on_disconnect);
-	mosquitto_publish_v5_callback_set(S.m, on_publish);
-	mosquitto_log_callback_set(S.m, on_log);
+	client_setup();
 	if (mqtt_credentials(p->username, p->password_file, why, cap) != 0)
 		goto fail;
 	/* properties are built once; libmosquitto copies them per publish */
@@ -223,7 +251,7 @@ mqtt_free(void)
 	mosquitto_property_free_all(&S.status_props);
 	if (S.lib_init)
 		mosquitto_lib_cleanup();
-	memset(&S, 0, sizeof(S));
+	memset(&S, 0, sizeof(S));     /* the password too */
 }
 
 int
@@ -247,8 +275,22 @@ mqtt_connect(const char *path, char *why, size_t cap)
 
 	if (S.version != 5 && S.version != 4)
 		S.version = 5;
-	mosquitto_int_option(S.m, MOSQ_OPT_PROTOCOL_VERSION,
-	    S.version == 5 ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
+	/* a new session: libmosquitto's queue of the last one (which it
+	 * would resend) goes; the outbox publishes again what is unacked */
+	if (S.used) {
+		rc = mosquitto_reinitialise(S.m, S.cid, true, NULL);
+		if (rc != MOSQ_ERR_SUCCESS) {
+			snprintf(why, cap, "MQTT client: %s",
+			    mosquitto_strerror(rc));
+			return HR_EIO;
+		}
+		if (apply_credentials(why, cap) != 0)
+			return HR_EIO;
+	}
+	S.used = true;
+	S.inflight = 0;
+	sessions++;
+	client_setup();
 	if (S.have_will) {
 		/* the will's properties are owned by libmosquitto once set */
 		if (S.version == 5 && mosquitto_property_add_string(&wp,
@@ -364,8 +406,15 @@ mqtt_use_311(void)
 
 /* ---- publishing ------------------------------------------------------------------ */
 
+unsigned
+mqtt_session(void)
+{
+	return sessions;
+}
+
 int
-mqtt_publish(enum mqtt_topic t, const void *payload, size_t len, bool retain)
+mqtt_publish(enum mqtt_topic t, const void *payload, size_t len, bool retain,
+    int *mid)
 {
 	int qos = t == MQTT_STATUS ? 1 : S.qos;
 	const mosquitto_property *pr = NULL;
@@ -381,7 +430,7 @@ mqtt_publish(enum mqtt_topic t, const void *payload, size_t len, bool retain)
 	}
 	if (S.version == 5)
 		pr = t == MQTT_STATUS ? S.status_props : S.pub_props;
-	rc = mosquitto_publish_v5(S.m, NULL, S.topic[t], (int)len, payload, qos,
+	rc = mosquitto_publish_v5(S.m, mid, S.topic[t], (int)len, payload, qos,
 	    retain, pr);
 	/* QoS 1: queued before sending, so "no connection" and a broken
 	 * socket both mean queued (resent after the next CONNACK) */

@@ -12,8 +12,11 @@
  *     messages in flight (published, not yet acknowledged) itself; a
  *     publish beyond the cap is refused (HR_ENOSPC) and the caller
  *     keeps or counts the report;
- *   - unacknowledged QoS 1 messages are resent by libmosquitto after
- *     the next CONNACK.
+ *   - libmosquitto would resend unacknowledged QoS 1 messages after the
+ *     next CONNACK, but the agent's spool owns every undelivered
+ *     message (agent/outbox.c): each connect starts libmosquitto's
+ *     client afresh (mosquitto_reinitialise), its queue empty, and the
+ *     outbox publishes again what was not acknowledged.
  * One session per process (libmosquitto's client is a single object).
  */
 #ifndef HR_MQTT_H
@@ -46,6 +49,9 @@ struct mqtt_params {
 	const char *password_file;   /* "" = none */
 	unsigned    max_inflight;
 	unsigned    expiry_s;        /* MQTT 5 message expiry of reports */
+	/* PUBACK of a QoS 1 message (or a QoS 0 message written): its
+	 * message id and the reason code (>= 0x80: refused) */
+	void      (*on_ack)(int mid, int reason);
 };
 
 struct mqtt_stats {
@@ -68,8 +74,13 @@ int mqtt_credentials(const char *username, const char *password_file,
 /* Set the will (retained, on the status topic) used by later connects. */
 int mqtt_set_will(const uint8_t *payload, size_t len);
 /* Connect through the Unix socket at path; the CONNECT is written into
- * the socket at once.  0 or HR_EIO (words in why). */
+ * the socket at once.  Every connect starts a new session: message ids
+ * start again and nothing of the last session is resent.  0 or HR_EIO
+ * (words in why). */
 int mqtt_connect(const char *path, char *why, size_t cap);
+/* Counts sessions (connects) over the process's life, across mqtt_init:
+ * a message id belongs to the session it was published in. */
+unsigned mqtt_session(void);
 /* The connection broke or was torn down below us: forget it. */
 void mqtt_drop(void);
 /* Send DISCONNECT (a clean end: the broker does not publish the will). */
@@ -93,13 +104,14 @@ int mqtt_version(void);
 void mqtt_use_311(void);
 
 /*
- * Publish on <prefix>/<agent id>/<topic>.  QoS 1 messages count in the
- * in-flight window until acknowledged (also while disconnected: they
- * are resent after the next CONNACK).  Returns 0 (sent or queued),
- * HR_ENOSPC (window full: nothing queued) or HR_EIO (nothing queued).
+ * Publish on <prefix>/<agent id>/<topic>; *mid (may be NULL) gets the
+ * message id.  QoS 1 messages count in the in-flight window until
+ * acknowledged or until the session ends.  Returns 0 (sent or queued in
+ * this session), HR_ENOSPC (window full: nothing queued) or HR_EIO
+ * (nothing queued).
  */
 int mqtt_publish(enum mqtt_topic t, const void *payload, size_t len,
-    bool retain);
+    bool retain, int *mid);
 unsigned mqtt_inflight(void);
 const char *mqtt_topic(enum mqtt_topic t);
 const struct mqtt_stats *mqtt_stats(void);

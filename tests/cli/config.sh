@@ -86,6 +86,32 @@ max_message = 1MiB
 EOF2
 expect_err bad_size 2 "mqtt] max_message" "out of range"
 
+conf bad_fsync <<EOF2
+[agent]
+id = a
+[spool]
+fsync = sometimes
+EOF2
+expect_err bad_fsync 4 "spool] fsync" "use always, or a duration"
+
+conf spool_small <<EOF2
+[agent]
+id = a
+[mqtt]
+max_message = 64KiB
+[spool]
+memory = 32KiB
+EOF2
+expect_err spool_small 6 "spool] memory" "must hold a message of \\[mqtt\\] max_message"
+
+conf spool_rel <<EOF2
+[agent]
+id = a
+[spool]
+dir = var/spool
+EOF2
+expect_err spool_rel 4 "spool] dir" "not an absolute path"
+
 conf bad_broker <<EOF2
 [tls]
 ca_file = $ca

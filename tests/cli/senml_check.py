@@ -51,7 +51,7 @@ BOOT_RE = re.compile(r"^[0-9a-f]{16}$")
 # ---- the records of a report (agent/series.c) ---------------------------------
 
 UNITS = {"/", "B", "B/s", "bit/s", "1/s", "s", "count"}
-MP, SUM, CAP = "mean/peak", "sum", "capacity"
+MP, SUM, CAP, TOT = "mean/peak", "sum", "capacity", "total"
 
 FIXED = {
     "cpu.util": ("/", MP), "cpu.user": ("/", MP), "cpu.sys": ("/", MP),
@@ -72,6 +72,14 @@ FIXED = {
     "agent.wraps": ("count", SUM), "agent.resets": ("count", SUM),
     "agent.appeared": ("count", SUM), "agent.vanished": ("count", SUM),
 }
+# delivery accounting (docs/spool.md): totals since start and gauges
+for _k in ("backlog", "spooled", "replayed", "loaded", "dropped.ram",
+           "dropped.disk", "dropped.encode", "dropped.refused", "damaged",
+           "disk"):
+    FIXED["spool." + _k] = ("count", TOT)
+for _k in ("ram_bytes", "disk_bytes", "memory", "max_disk"):
+    FIXED["spool." + _k] = ("B", TOT)
+FIXED["spool.replay_rate"] = ("1/s", TOT)
 for _r in ("cpu", "mem", "io"):
     for _k in ("some", "full"):
         FIXED["psi.%s.%s" % (_r, _k)] = ("/", MP)

@@ -26,6 +26,9 @@
 #     P_WRONGNAME  TLS with a certificate for wrong.example
 #     P_OTHERCA    TLS with a certificate from an unrelated CA
 #     P_AUTH       TLS, user headroom with the password in certs/password
+#     (NET_PERSIST=1 before the first broker_start: persistence on, so
+#     a persistent subscriber, SUB_OPTS="-c -x 3600 ...", keeps its
+#     session and queued messages across broker_stop/broker_start)
 #   broker_stop            SIGTERM, wait (bounded; then SIGKILL)
 #   broker_kill            SIGKILL
 #   broker_pause           SIGSTOP (still accepts TCP, answers nothing)
@@ -237,7 +240,14 @@ broker_conf() {
 	{
 		echo "# written by tests/net/lib.sh"
 		echo "per_listener_settings true"
-		echo "persistence false"
+		# NET_PERSIST=1: sessions (and messages queued for an offline
+		# persistent subscriber) survive a broker stop and restart
+		if [ "${NET_PERSIST:-0}" = 1 ]; then
+			echo "persistence true"
+			echo "persistence_location $W/"
+		else
+			echo "persistence false"
+		fi
 		echo "log_dest file $W/mosquitto.log"
 		echo "log_type all"
 		# as root, mosquitto drops to user "mosquitto", which cannot
