@@ -17,10 +17,14 @@ struct flight {
 	struct spool_ref ref;
 };
 
+/* Written only as far as the window goes: its pages stay untouched
+ * (and cost no memory) beyond that. */
+static struct flight flights[FLIGHT_MAX];
+
 static struct {
 	struct outbox_params p;
 	struct outbox_stats  st;
-	struct flight        f[FLIGHT_MAX];
+	struct flight       *f;
 	unsigned             nf;        /* in flight */
 	unsigned             nbf;       /* of them, backfill */
 	bool                 up;        /* in a session */
@@ -33,6 +37,7 @@ void
 outbox_init(const struct outbox_params *p)
 {
 	memset(&O, 0, sizeof(O));
+	O.f = flights;
 	outbox_reconfigure(p);
 }
 

@@ -58,10 +58,15 @@ struct fl {                   /* a disk record sent, in send order */
 	bool     acked;
 };
 
+/* Outside the state (which is cleared at start-up) so that their pages
+ * are touched only as far as they are used. */
+static char      dir_path[4096];
+static struct fl fl_tab[FL_MAX];
+
 static struct {
 	struct spool_params p;
 	struct spool_stats  st;
-	char                dir[4096];
+	char               *dir;
 
 	/* ring */
 	uint8_t  *ram;
@@ -75,7 +80,7 @@ static struct {
 	unsigned  nseg;
 	unsigned  rseg;           /* read cursor: segment index ... */
 	uint64_t  roff;           /* ... and offset */
-	struct fl fl[FL_MAX];
+	struct fl *fl;            /* fl_tab */
 	unsigned  nfl;
 	uint64_t  seg_size;
 	uint64_t  next_id;
@@ -877,7 +882,9 @@ spool_init(const struct spool_params *p)
 	spool_free();
 	S.p = *p;
 	S.dfd = -1;
-	snprintf(S.dir, sizeof(S.dir), "%s", p->dir);
+	S.dir = dir_path;
+	S.fl = fl_tab;
+	snprintf(dir_path, sizeof(dir_path), "%s", p->dir);
 	S.p.dir = S.dir;
 	S.cap = p->memory & ~(size_t)7;
 	/* calloc: zero pages come untouched from the kernel, so the ring
