@@ -827,8 +827,8 @@ cmd_run(int argc, char **argv)
 	log_info("run: stopped: reports %llu, published %llu, acknowledged "
 	    "%llu, delivered %llu, spooled %llu, replayed %llu, waiting "
 	    "%llu (disk %llu), dropped %llu (ram %llu, disk %llu, encode "
-	    "%llu, refused %llu), damaged %llu, connects %llu, failures %llu, "
-	    "want_write %lu",
+	    "%llu, refused %llu), damaged %llu, window max %u, connects %llu, "
+	    "failures %llu, want_write %lu",
 	    (unsigned long long)stats.reports,
 	    (unsigned long long)ms->published, (unsigned long long)ms->acked,
 	    (unsigned long long)os->delivered,
@@ -843,6 +843,7 @@ cmd_run(int argc, char **argv)
 	    (unsigned long long)os->dropped_encode,
 	    (unsigned long long)os->refused,
 	    (unsigned long long)ss->damaged,
+	    os->inflight_max,
 	    (unsigned long long)ms->connects,
 	    (unsigned long long)ls->failures,
 	    tls != NULL ? tls_want_writes(tls) : 0ul);

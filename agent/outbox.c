@@ -132,6 +132,8 @@ publish(const struct spool_ref *ref, const struct spool_msg *m, bool backfill)
 		return true;
 	}
 	f = &O.f[O.nf++];
+	if (O.nf > O.st.inflight_max)
+		O.st.inflight_max = O.nf;
 	f->mid = mid;
 	f->session = O.session;
 	f->backfill = backfill;

@@ -43,6 +43,7 @@ struct outbox_stats {
 	                                caller through outbox_count_encode) */
 	uint64_t sessions_lost;      /* sessions that ended with messages
 	                                in flight */
+	unsigned inflight_max;       /* most messages in flight at once */
 };
 
 void outbox_init(const struct outbox_params *p);

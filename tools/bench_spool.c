@@ -8,7 +8,9 @@
  *   replay   spool_disk_next + sent + done (after the outage)
  *   restart  spool_init on a full spool: the scan of every segment
  *
- * usage: bench_spool DIR [MESSAGES] [SIZE]   (DIR is emptied and reused)
+ * usage: bench_spool DIR [MESSAGES] [SIZE] [FSYNC_US]
+ *   (DIR is emptied and reused; FSYNC_US 0 = fdatasync every record,
+ *   default 10 s as the agent's default)
  */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
@@ -21,6 +23,8 @@
 
 static uint8_t payload[256 * 1024];
 
+static uint64_t fsync_us = 10000000;
+
 static void
 params(struct spool_params *p, const char *dir)
 {
@@ -28,7 +32,7 @@ params(struct spool_params *p, const char *dir)
 	p->memory = 512 * 1024;
 	p->dir = dir;
 	p->max_disk = 64u << 20;
-	p->fsync_us = 10000000;
+	p->fsync_us = fsync_us;
 	p->max_message = sizeof(payload);
 	p->uid = -1;
 }
@@ -53,8 +57,11 @@ main(int argc, char **argv)
 	double c0;
 	char cmd[4200];
 
+	if (argc > 4)
+		fsync_us = strtoull(argv[4], NULL, 10);
 	if (argc < 2 || size > sizeof(payload)) {
-		fprintf(stderr, "usage: bench_spool DIR [MESSAGES] [SIZE]\n");
+		fprintf(stderr, "usage: bench_spool DIR [MESSAGES] [SIZE] "
+		    "[FSYNC_US]\n");
 		return 2;
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", argv[1]);
@@ -68,7 +75,8 @@ main(int argc, char **argv)
 	params(&p, argv[1]);
 	if (spool_init(&p) != 0)
 		return 1;
-	printf("spool, %u-byte messages (%s):\n", size, argv[1]);
+	printf("spool, %u-byte messages (%s, fsync %s):\n", size, argv[1],
+	    fsync_us == 0 ? "every record" : "every 10 s or as given");
 
 	c0 = bench_cpu_us();
 	t0 = pf_mono_us();

@@ -263,6 +263,18 @@ assert b['order_ok'], 'not in seq order'
 assert b['last']['backlog'] == 0
 assert sum(v for k, v in b['last'].items() if k.startswith('dropped')) == 0
 " || return 1
+	# the window stayed bounded ([mqtt] max_inflight = 20) throughout
+	w=$(exit_field long "window max")
+	[ -n "$w" ] && [ "$w" -ge 1 ] && [ "$w" -le 20 ] ||
+	    { echo "window max '$w', want 1..20"; return 1; }
+	# the birth says what the spool holds
+	$CHK birth "$W/long.sub" long >"$W/long.birth" || return 1
+	py "$W/long.birth" "
+print('birth:', g)
+assert g == {'spool.memory': 524288, 'spool.max_disk': 0,
+             'spool.replay_rate': 10, 'spool.backlog': g['spool.backlog']}
+assert g['spool.backlog'] >= 0
+" || return 1
 	# the central side's tool agrees: nothing missing after dedupe
 	"$NET_PY" -c "
 import sys

@@ -14,6 +14,9 @@ usage:
       flips the bits of one byte of one record, truncate cuts the file;
       prints {"kept": [[seq, part], ...], "damaged": 0|1, "what": ...}
       as computed from the layout before the damage
+  spoolcheck.py birth FILE AGENT
+      {"spool.memory": ..., ...}: the spool records of AGENT's last
+      retained birth (status online) in the capture
   spoolcheck.py got FILE AGENT
       per boot id, in order of first appearance: {"boot", "seqs": sorted
       distinct seq numbers, "dups": messages seen again (same seq, part),
@@ -127,16 +130,31 @@ def cmd_damage(d, how, seed):
                       "what": what}))
 
 
-def cmd_got(path, agent):
+def decoded(path):
     out = subprocess.run([sys.executable, os.path.join(HERE, "subdecode.py"),
                           "--check", "--values", path],
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         sys.exit("subdecode --check failed: %s%s" % (out.stdout[-2000:],
                                                      out.stderr[-2000:]))
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+def cmd_birth(path, agent):
+    last = {}
+    pre = agent + "/spool."
+    for m in decoded(path):
+        if m.get("topic") == "headroom/%s/status" % agent and m.get("values"):
+            v = {k[len(agent) + 1:]: x for k, x in m["values"].items()
+                 if k.startswith(pre)}
+            if v:
+                last = v
+    print(json.dumps(last))
+
+
+def cmd_got(path, agent):
     boots, order = {}, []
-    for line in out.stdout.splitlines():
-        m = json.loads(line)
+    for m in decoded(path):
         parts = m.get("topic", "").split("/")
         if parts[1:2] != [agent] or parts[-1] not in ("report", "backfill"):
             continue
@@ -178,6 +196,8 @@ def main(argv):
         cmd_records(argv[2])
     elif len(argv) >= 5 and argv[1] == "damage":
         cmd_damage(argv[2], argv[3], int(argv[4]))
+    elif len(argv) >= 4 and argv[1] == "birth":
+        cmd_birth(argv[2], argv[3])
     elif len(argv) >= 4 and argv[1] == "got":
         cmd_got(argv[2], argv[3])
     else:
