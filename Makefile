@@ -151,6 +151,8 @@ memcheck: deps $(BIN) $(TEST_BINS)
 	    $(VALGRIND) $$t >build/memcheck.log 2>&1 || \
 	        { cat build/memcheck.log; exit 1; }; \
 	done
+	@echo "memcheck: headroom run (outage with a file spool, restart)"
+	@sh tools/memcheck-agent ./$(BIN) $(VALGRIND)
 	@echo "memcheck: clean"
 
 # libFuzzer on the SenML decoder for a bounded time (docs/fuzzing.md).
