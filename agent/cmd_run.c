@@ -117,7 +117,7 @@ tls_params_of(const struct hr_conf *c, struct tls_params *tp)
 	tp->psk_file = c->psk_file;
 	tp->pin_sha256 = c->pin_sha256;
 	tp->verify_hostname = c->verify_hostname;
-	/* fault injection for the WANT_WRITE tests (docs/testing.md) */
+	/* fault injection for the WANT_WRITE tests (docs/transport.md) */
 	tp->trickle = env_uint("HEADROOM_TEST_TRICKLE");
 }
 
