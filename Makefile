@@ -52,21 +52,23 @@ BIN      := $(if $(or $(filter 1,$(SANITIZE)),$(CROSS)),$(BUILD)/headroom,headro
 # The agent's code, without the entry point (tests link this).
 CORE_SRC := platform/scan.c platform/procfs.c platform/sysfs.c \
             platform/linux.c platform/collect.c platform/log.c \
-            platform/net.c platform/files.c \
+            platform/net.c platform/files.c platform/queue.c \
             agent/err.c agent/names.c agent/rate.c agent/metrics.c \
             agent/units.c agent/json.c agent/show.c agent/cmd_sample.c \
             agent/ident.c agent/series.c agent/agg.c agent/senml.c \
             agent/decode.c agent/cmd_decode.c \
             agent/conf.c agent/cmd_conf.c \
             agent/tls.c agent/mqtt.c agent/link.c agent/spool.c \
-            agent/outbox.c agent/cmd_run.c
+            agent/outbox.c agent/cmd_run.c agent/forecast.c \
+            agent/indicators.c
 MAIN_SRC := agent/main.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 
 TEST_NAMES := test_scan test_procfs test_sysfs test_rate test_metrics \
               test_units test_json test_fixtures test_noalloc test_senml \
-              test_net test_spool
+              test_net test_spool test_forecast test_queue \
+              test_indicators
 TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
