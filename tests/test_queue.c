@@ -186,6 +186,15 @@ q_init(struct pf_queue *q, int type, const char *arg, uint64_t timeout_us)
 		fail_msg("pf_queue_init(%s): %s", arg, why);
 }
 
+/* valgrind runs its client with its preload library. */
+static int
+under_valgrind(void)
+{
+	const char *p = getenv("LD_PRELOAD");
+
+	return p != NULL && strstr(p, "vgpreload") != NULL;
+}
+
 /* A command run to its outcome with exec_run, timed. */
 static int
 run(struct pf_queue *q, const char *cmd, uint64_t timeout_us,
@@ -894,7 +903,11 @@ t_exec_status(void **state)
 		    2000000, &v, NULL), 0);
 		signal(SIGPIPE, SIG_DFL);
 		assert_int_equal(sigprocmask(SIG_SETMASK, &old, NULL), 0);
-		assert_true(v.depth == 2.0);
+		/* valgrind emulates the child's sigprocmask and execs the
+		 * command with its own real mask: only natively does the
+		 * command see what the probe set up */
+		if (!under_valgrind())
+			assert_true(v.depth == 2.0);
 	}
 	assert_clean(&q);
 }
