@@ -254,33 +254,45 @@ cap_series(void *ctx, const char *group, const struct hr_series_desc *d,
 	c->n++;
 }
 
+/* A figure of the spool, sent as the record "spool.<name>". */
+struct spool_fig {
+	const char *name;
+	const char *unit;
+	double      v;
+};
+
+/* Records for f[0..n) into r, at most cap of them; returns how many. */
+static uint32_t
+spool_fill(struct hr_rec *r, uint32_t cap, const struct spool_fig *f,
+    uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n && i < cap; i++) {
+		r[i].group = "spool.";
+		r[i].name = f[i].name;
+		r[i].peak = false;
+		r[i].unit = f[i].unit;
+		r[i].v = senml_quantise(f[i].unit, f[i].v);
+	}
+	return i;
+}
+
 /* What the spool can hold: a central team sees how long an outage this
  * agent rides out. */
 static void
 spool_caps(struct capture *c)
 {
-	static const char g[] = "spool.";
-	const struct {
-		const char *name;
-		const char *unit;
-		double      v;
-	} v[] = {
+	const struct spool_fig v[] = {
 		{ "memory", "B", (double)conf->spool_memory },
 		{ "max_disk", "B", conf->spool_dir[0] != '\0' ?
 		    (double)conf->spool_max_disk : 0 },
 		{ "replay_rate", "1/s", (double)conf->replay_rate },
 		{ "backlog", "count", (double)outbox_backlog() },
 	};
-	uint32_t i;
 
-	for (i = 0; i < sizeof(v) / sizeof(v[0]) && c->n < BIRTH_CAPS; i++) {
-		caps[c->n].group = g;
-		caps[c->n].name = v[i].name;
-		caps[c->n].peak = false;
-		caps[c->n].unit = v[i].unit;
-		caps[c->n].v = senml_quantise(v[i].unit, v[i].v);
-		c->n++;
-	}
+	c->n += spool_fill(caps + c->n, BIRTH_CAPS - c->n, v,
+	    (uint32_t)(sizeof(v) / sizeof(v[0])));
 }
 
 /* Comma-separated names into buf (cut, never overflowed). */
@@ -400,15 +412,10 @@ emit_report(void *ctx, const uint8_t *buf, size_t len, uint32_t part,
 static uint32_t
 spool_records(struct hr_rec *r, uint32_t cap)
 {
-	static const char g[] = "spool.";
 	const struct spool_stats *s = spool_stats();
 	const struct outbox_stats *o = outbox_stats();
-	const struct {
-		const char *name;
-		const char *unit;
-		double      v;
-	} v[] = {
-		{ "backlog", "count", (double)(s->ram_waiting + s->disk_waiting) },
+	const struct spool_fig v[] = {
+		{ "backlog", "count", (double)outbox_backlog() },
 		{ "spooled", "count", (double)o->spooled },
 		{ "replayed", "count", (double)o->replayed },
 		{ "loaded", "count", (double)s->loaded },
@@ -421,18 +428,12 @@ spool_records(struct hr_rec *r, uint32_t cap)
 		{ "ram_bytes", "B", (double)s->ram_used },
 		{ "disk_bytes", "B", (double)s->disk_bytes },
 	};
-	uint32_t i, n = (uint32_t)(sizeof(v) / sizeof(v[0]));
+	uint32_t n = (uint32_t)(sizeof(v) / sizeof(v[0]));
 
+	/* all of them or none */
 	if (n > cap)
 		return 0;
-	for (i = 0; i < n; i++) {
-		r[i].group = g;
-		r[i].name = v[i].name;
-		r[i].peak = false;
-		r[i].unit = v[i].unit;
-		r[i].v = senml_quantise(v[i].unit, v[i].v);
-	}
-	return n;
+	return spool_fill(r, cap, v, n);
 }
 
 static void

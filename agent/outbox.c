@@ -225,16 +225,10 @@ outbox_ack(int mid, int reason)
 uint64_t
 outbox_stop(void)
 {
-	const struct spool_stats *s;
-
-	if (O.up)
-		lost();
-	else
-		O.st.spooled += spool_requeue();
-	if (spool_disk_usable())
-		(void)spool_flush();
-	s = spool_stats();
-	return s->ram_waiting;
+	/* as a lost session: nothing in flight is acknowledged now, and
+	 * what waits in RAM goes to the file spool if it takes it */
+	lost();
+	return spool_stats()->ram_waiting;
 }
 
 uint64_t

@@ -598,6 +598,14 @@ spool_disk_usable(void)
 	return S.st.disk_configured && S.st.disk_ok;
 }
 
+/* The oldest segment holds a record in flight: it must not be evicted
+ * (a requeue would not find the record; fl is in send order). */
+static bool
+oldest_in_flight(void)
+{
+	return S.nfl > 0 && S.nseg > 0 && S.fl[0].seg == S.seg[0].id;
+}
+
 /* A new segment to append to. */
 static int
 seg_create(void)
@@ -606,9 +614,8 @@ seg_create(void)
 	struct seg *s;
 	int rc;
 
-	/* the oldest goes (its unread records counted), unless a record of
-	 * it is in flight: it would be lost to a requeue */
-	if (S.nseg == SEG_MAX && !(S.nfl > 0 && S.fl[0].seg == S.seg[0].id))
+	/* the oldest goes (its unread records counted) unless in flight */
+	if (S.nseg == SEG_MAX && !oldest_in_flight())
 		seg_remove(0, true);
 	if (S.nseg == SEG_MAX)
 		return HR_ENOSPC;
@@ -640,7 +647,7 @@ spool_disk_put(const struct spool_msg *m)
 		return HR_EIO;
 	/* keep max_disk: the oldest segments go (never one in flight) */
 	while (S.nseg > 0 && S.st.disk_bytes + need > S.p.max_disk) {
-		if (S.nfl > 0 && S.fl[0].seg == S.seg[0].id)
+		if (oldest_in_flight())
 			return HR_ENOSPC;
 		seg_remove(0, true);
 	}

@@ -28,13 +28,14 @@ import os
 import random
 import re
 import struct
-import subprocess
 import sys
 import zlib
 
 HDR = 32
 MAGIC = b"HRS1"
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from expect import decoded  # noqa: E402  (tests/net/expect.py)
 
 
 def valid_at(data, off):
@@ -128,16 +129,6 @@ def cmd_damage(d, how, seed):
         sys.exit("damage: the reader disagrees with the plan")
     print(json.dumps({"kept": kept + later, "damaged": damaged,
                       "what": what}))
-
-
-def decoded(path):
-    out = subprocess.run([sys.executable, os.path.join(HERE, "subdecode.py"),
-                          "--check", "--values", path],
-                         capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        sys.exit("subdecode --check failed: %s%s" % (out.stdout[-2000:],
-                                                     out.stderr[-2000:]))
-    return [json.loads(line) for line in out.stdout.splitlines()]
 
 
 def cmd_birth(path, agent):
