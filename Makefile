@@ -132,6 +132,7 @@ bench: $(BIN) $(BUILD)/tools/bench_sample $(BUILD)/tools/bench_report \
 	@$(PYTHON) tools/report-size build/busy.cbor
 	$(BUILD)/tools/bench_spool build/bench-spool 20000 1500
 	sh tools/bench-agent ./$(BIN) $(BUILD)/tools/alloc-count.so
+	sh tools/bench-outage ./$(BIN)
 
 # LD_PRELOAD allocation counter for tools/bench-agent (never in the agent)
 $(BUILD)/tools/alloc-count.so: tools/alloc-count.c
