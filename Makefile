@@ -60,7 +60,7 @@ CORE_SRC := platform/scan.c platform/procfs.c platform/sysfs.c \
             agent/conf.c agent/cmd_conf.c \
             agent/tls.c agent/mqtt.c agent/link.c agent/spool.c \
             agent/outbox.c agent/cmd_run.c agent/forecast.c \
-            agent/indicators.c
+            agent/indicators.c agent/watch.c
 MAIN_SRC := agent/main.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)

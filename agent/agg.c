@@ -90,6 +90,8 @@ agg_add_value(void *ctx, const char *group, const struct hr_series_desc *d,
 	}
 	if (s->n == 0 || v > s->max)
 		s->max = v;
+	if (s->n == 0 || v < s->min)
+		s->min = v;
 	s->sum += v;
 	s->last = v;
 	s->n++;
@@ -151,6 +153,7 @@ push(struct hr_agg *a, struct hr_rec *rec, uint32_t cap, uint32_t *n,
 	rec[*n].peak = peak;
 	rec[*n].unit = s->d->unit;
 	rec[*n].v = v;
+	rec[*n].vs = NULL;
 	(*n)++;
 	return true;
 }
@@ -170,6 +173,10 @@ agg_finish(struct hr_agg *a, struct hr_rec *rec, uint32_t cap)
 		case HR_AGG_SUM:
 			push(a, rec, cap, &n, s, false,
 			    senml_quantise(s->d->unit, s->sum));
+			break;
+		case HR_AGG_MIN:
+			push(a, rec, cap, &n, s, false,
+			    senml_quantise(s->d->unit, s->min));
 			break;
 		case HR_AGG_CAPACITY:
 			/* the latest value is the capacity now */

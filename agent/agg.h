@@ -26,7 +26,7 @@
 struct agg_slot {
 	char     group[HR_GROUP_LEN];
 	const struct hr_series_desc *d;
-	double   sum, max, last;
+	double   sum, max, min, last;
 	uint32_t n;
 	uint16_t hidx;                          /* its entry in the index */
 };

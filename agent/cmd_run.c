@@ -36,6 +36,7 @@
 #include "senml.h"
 #include "spool.h"
 #include "tls.h"
+#include "watch.h"
 
 #ifndef HR_VERSION
 #define HR_VERSION "0.1.0-dev"
@@ -47,6 +48,7 @@
 #define STOP_TOTAL_US  2000000u      /* whole stop sequence */
 #define MISC_US        1000000u      /* libmosquitto keepalive checks */
 #define NAMES_MAX      1024
+#define EVENT_MAX      1024          /* one event pack */
 
 /* Start-up storage: sized once, never grown. */
 static struct hr_conf       confs[2];
@@ -61,6 +63,7 @@ static struct hr_rec        caps[BIRTH_CAPS];
 static char                 cap_group[BIRTH_CAPS][HR_GROUP_LEN];
 static uint8_t              msg[MSG_MAX];
 static uint8_t              status[STATUS_MAX];
+static uint8_t              evbuf[EVENT_MAX];
 static char                 conf_path[HR_PATH_LEN];
 static char                 rundir[HR_PATH_LEN];
 static char                 boot[HR_BOOT_ID_LEN];
@@ -69,6 +72,7 @@ static char                 agent_id[HR_ID_LEN];
 static struct {
 	uint64_t reports;          /* reports made */
 	uint64_t births;
+	uint64_t events;           /* event sequence: events made */
 } stats;
 
 static struct tls_ctx *tls;   /* NULL: plain MQTT */
@@ -187,6 +191,24 @@ spool_params_of(const struct hr_conf *c, long uid, struct spool_params *sp)
 	sp->uid = uid;
 }
 
+static void event_out(void *ctx, const struct watch_event *ev);
+
+static void
+watch_params_of(const struct hr_conf *c, struct watch_params *wp)
+{
+	memset(wp, 0, sizeof(*wp));
+	wp->queue = c->queue;
+	wp->nqueues = c->nqueues;
+	wp->period_us = c->sample_period_us;
+	wp->horizon_s = (double)c->forecast_horizon_us / 1e6;
+	wp->events = c->events_enabled;
+	wp->below = c->headroom_below;
+	wp->clear = c->headroom_clear;
+	wp->hold_us = c->events_hold_us;
+	wp->within_s = (double)c->exhaustion_within_us / 1e6;
+	wp->on_event = event_out;
+}
+
 static void
 log_setup(const struct hr_conf *c)
 {
@@ -251,6 +273,7 @@ cap_series(void *ctx, const char *group, const struct hr_series_desc *d,
 	caps[c->n].peak = false;
 	caps[c->n].unit = d->unit;
 	caps[c->n].v = senml_quantise(d->unit, v);
+	caps[c->n].vs = NULL;
 	c->n++;
 }
 
@@ -274,6 +297,7 @@ spool_fill(struct hr_rec *r, uint32_t cap, const struct spool_fig *f,
 		r[i].peak = false;
 		r[i].unit = f[i].unit;
 		r[i].v = senml_quantise(f[i].unit, f[i].v);
+		r[i].vs = NULL;
 	}
 	return i;
 }
@@ -407,6 +431,45 @@ emit_report(void *ctx, const uint8_t *buf, size_t len, uint32_t part,
 	return 0;
 }
 
+/*
+ * An event (docs/schema.md, "Events"): encoded at once and put into the
+ * spool like a report, so that it is delivered (on the event topic)
+ * even through an outage.
+ */
+static void
+event_out(void *ctx, const struct watch_event *ev)
+{
+	struct senml_head h;
+	struct senml_text t[4];
+	struct senml_num v[4];
+	size_t nv = 0, len;
+	const char *unit = ev->cond == WATCH_HEADROOM ? "/" : "s";
+
+	(void)ctx;
+	t[0] = (struct senml_text){ "event", ev->cond == WATCH_HEADROOM ?
+	    "headroom" : "exhaustion" };
+	t[1] = (struct senml_text){ "state", ev->raised ? "raised" :
+	    "cleared" };
+	t[2] = (struct senml_text){ "resource", ev->resource };
+	t[3] = (struct senml_text){ "why", ev->why };
+	if (!isnan(ev->headroom))
+		v[nv++] = (struct senml_num){ "headroom", "/", ev->headroom };
+	v[nv++] = (struct senml_num){ "level", unit, ev->level };
+	if (!isnan(ev->tte))
+		v[nv++] = (struct senml_num){ "tte", "s", ev->tte };
+	v[nv++] = (struct senml_num){ "held", "s", ev->held_s };
+	head_now(&h);
+	h.seq = ++stats.events;
+	log_info("event %llu: %s %s on %s (%s): headroom %.3g, time to "
+	    "exhaustion %.0f s", (unsigned long long)h.seq, t[0].value,
+	    t[1].value, ev->resource, ev->why, ev->headroom, ev->tte);
+	if (senml_event(&h, t, 4, v, nv, evbuf, sizeof(evbuf), &len) != 0) {
+		outbox_count_encode();
+		return;
+	}
+	outbox_put(evbuf, len, h.seq, 0, SPOOL_EVENT, wall_ms());
+}
+
 /* Delivery accounting, in every report (docs/spool.md): counts since
  * the agent started, and what waits now. */
 static uint32_t
@@ -446,7 +509,9 @@ report(uint64_t seq, uint64_t interval_us)
 	head_now(&h);
 	h.seq = seq;
 	h.interval_s = floor((double)interval_us / 1e3 + 0.5) / 1e3;
-	n = agg_finish(&agg, recs, HR_MAX_RECORDS);
+	/* text records first (senml.h) */
+	n = watch_records(recs, HR_MAX_RECORDS);
+	n += agg_finish(&agg, recs + n, HR_MAX_RECORDS - n);
 	n += spool_records(recs + n, HR_MAX_RECORDS - n);
 	stats.reports++;
 	r = senml_encode(&h, recs, n, (size_t)conf->max_message, msg,
@@ -479,6 +544,7 @@ reload(uint64_t now)
 	struct link_params lp;
 	struct tls_ctx *nt = NULL;
 	struct outbox_params op;
+	struct watch_params wp;
 	static char errs[4096];
 	char why[256];
 	FILE *f;
@@ -554,6 +620,8 @@ reload(uint64_t now)
 	link_reconfigure(&lp);
 	outbox_params_of(conf, &op);
 	outbox_reconfigure(&op);
+	watch_params_of(conf, &wp);
+	watch_reconfigure(&wp);
 	set_will();
 	link_resume(now);
 	log_info("reload: %s loaded", conf_path);
@@ -569,6 +637,7 @@ start(void)
 	struct link_params lp;
 	struct spool_params sp;
 	struct outbox_params op;
+	struct watch_params wp;
 	char why[256];
 	long uid = -1;
 	int n;
@@ -658,6 +727,9 @@ start(void)
 	link_init(&lp);
 	set_will();
 	agg_init(&agg);
+	/* queue commands run as the user the agent now is */
+	watch_params_of(conf, &wp);
+	watch_init(&wp);
 	return 0;
 }
 
@@ -678,7 +750,7 @@ timeout_ms(uint64_t now, uint64_t deadline)
 static uint64_t
 turn(uint64_t deadline)
 {
-	struct pf_pollfd p[4];
+	struct pf_pollfd p[4 + HR_MAX_QUEUES];
 	unsigned n, mi = 0;
 	uint64_t now = pf_mono_us();
 	int fd;
@@ -690,6 +762,8 @@ turn(uint64_t deadline)
 		p[n++].events = (short)(PF_IN | (mqtt_want_write() ? PF_OUT :
 		    0));
 	}
+	n += watch_pollfds(p + n, (unsigned)(sizeof(p) / sizeof(p[0])) - n,
+	    &deadline);
 	if (pf_poll(p, n, timeout_ms(now, deadline)) < 0) {
 		for (unsigned i = 0; i < n; i++)
 			p[i].revents = 0;
@@ -699,6 +773,7 @@ turn(uint64_t deadline)
 		mqtt_io((p[mi].revents & (PF_IN | PF_HUP | PF_ERR)) != 0,
 		    (p[mi].revents & PF_OUT) != 0);
 	link_step(p, n, now);
+	watch_io(p, n, now);
 	/* libmosquitto writes as soon as it can; move it along */
 	if (mqtt_fd() >= 0 && mqtt_want_write())
 		mqtt_io(false, true);
@@ -800,13 +875,14 @@ cmd_run(int argc, char **argv)
 		cur ^= 1;
 		pf_collect(&col, &samp[cur]);
 		metrics_compute(&samp[cur ^ 1], &samp[cur], &met);
+		watch_sample(&met, samp[cur].mono_us);
 		agg_add(&agg, &met);
 		if (++nsamp % every == 0) {
 			report(++rseq, samp[cur].mono_us - t_int);
 			t_int = samp[cur].mono_us;
-			/* out at once when connected */
-			next_out = outbox_pump(pf_mono_us(), wall_ms());
 		}
+		/* a report, or an event, goes out at once when connected */
+		next_out = outbox_pump(pf_mono_us(), wall_ms());
 		/* fixed schedule; after a stall, resynchronise */
 		next += period;
 		if (samp[cur].mono_us > next)
@@ -814,6 +890,7 @@ cmd_run(int argc, char **argv)
 	}
 
 	log_info("run: stopping");
+	watch_stop();
 	stop_sequence();
 	/* what is not acknowledged goes to the file spool, if there is one */
 	unsent = outbox_stop();
@@ -828,8 +905,9 @@ cmd_run(int argc, char **argv)
 	log_info("run: stopped: reports %llu, published %llu, acknowledged "
 	    "%llu, delivered %llu, spooled %llu, replayed %llu, waiting "
 	    "%llu (disk %llu), dropped %llu (ram %llu, disk %llu, encode "
-	    "%llu, refused %llu), damaged %llu, window max %u, connects %llu, "
-	    "failures %llu, want_write %lu",
+	    "%llu, refused %llu), damaged %llu, window max %u, events %llu "
+	    "(raised %llu, cleared %llu), connects %llu, failures %llu, "
+	    "want_write %lu",
 	    (unsigned long long)stats.reports,
 	    (unsigned long long)ms->published, (unsigned long long)ms->acked,
 	    (unsigned long long)os->delivered,
@@ -845,6 +923,9 @@ cmd_run(int argc, char **argv)
 	    (unsigned long long)os->refused,
 	    (unsigned long long)ss->damaged,
 	    os->inflight_max,
+	    (unsigned long long)stats.events,
+	    (unsigned long long)watch_stats()->raised,
+	    (unsigned long long)watch_stats()->cleared,
 	    (unsigned long long)ms->connects,
 	    (unsigned long long)ls->failures,
 	    tls != NULL ? tls_want_writes(tls) : 0ul);

@@ -1,7 +1,10 @@
 /*
  * cmd_sample.c - "headroom sample": sample the host (or a recorded host)
- * every period and print rates and utilisations as JSON lines or as a
- * table that scrolls like vmstat.  No broker, no config file needed.
+ * every period and print rates, utilisations and indicators as JSON
+ * lines or as a table that scrolls like vmstat.  No broker, no config
+ * file needed; with -c FILE, the file's [agent] root and sample_period,
+ * [collect], [queue.NAME], [forecast] and [events] sections apply (an
+ * operator tries a queue probe or an event level here first).
  */
 #include <errno.h>
 #include <math.h>
@@ -11,13 +14,16 @@
 #include "../platform/collect.h"
 #include "../platform/log.h"
 #include "../platform/platform.h"
+#include "../platform/net.h"
 #include "agg.h"
 #include "cmd.h"
+#include "conf.h"
 #include "ident.h"
 #include "metrics.h"
 #include "senml.h"
 #include "show.h"
 #include "units.h"
+#include "watch.h"
 
 #define PERIOD_MIN_US   10000ull          /* 10 ms */
 #define PERIOD_MAX_US   3600000000ull     /* 1 h */
@@ -35,16 +41,23 @@ static char                out[OUT_MAX];
 static struct hr_agg       agg;
 static struct hr_rec       recs[HR_MAX_RECORDS];
 static uint8_t             msg[MSG_MAX];
+static struct hr_conf      cf;
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: headroom sample [--root DIR] [--period DUR] [--count N]\n"
+	    "usage: headroom sample [-c FILE] [--root DIR] [--period DUR] "
+	    "[--count N]\n"
 	    "                       [--format table|json|cbor] [--mount PATH]...\n"
 	    "                       [--id ID] [--report-every N] "
 	    "[--max-message SIZE]\n"
 	    "                       [--trace-reads]\n"
+	    "  -c FILE         use this configuration file's [agent] root and\n"
+	    "                  sample_period, [collect], [queue.NAME], "
+	    "[forecast] and\n"
+	    "                  [events] (options given here win); events are "
+	    "logged\n"
 	    "  --root DIR      read procfs/sysfs under DIR (default /)\n"
 	    "  --period DUR    time between samples: 500ms, 1s, 5m "
 	    "(default 1s)\n"
@@ -101,6 +114,42 @@ bad_value(const char *opt, const char *val, const char *why)
 	return HR_EXIT_USAGE;
 }
 
+/* Events are logged: sample has no broker to send them to. */
+static void
+event_log(void *ctx, const struct watch_event *ev)
+{
+	(void)ctx;
+	log_info("event: %s %s on %s (%s): headroom %.3g, time to exhaustion "
+	    "%.0f s, level %g, held %.0f s", ev->cond == WATCH_HEADROOM ?
+	    "headroom" : "exhaustion", ev->raised ? "raised" : "cleared",
+	    ev->resource, ev->why, ev->headroom, ev->tte, ev->level,
+	    ev->held_s);
+}
+
+/* Sleep until next, running queue commands meanwhile (watch.h).
+ * HR_EINTR when a stop was asked for. */
+static int
+wait_until(uint64_t next)
+{
+	struct pf_pollfd p[HR_MAX_QUEUES];
+	uint64_t now = pf_mono_us(), dl, d;
+	unsigned n;
+
+	while (now < next) {
+		dl = next;
+		n = watch_pollfds(p, HR_MAX_QUEUES, &dl);
+		d = dl > now ? (dl - now + 999) / 1000 : 0;
+		if (pf_poll(p, n, (int)(d > 60000 ? 60000 : d)) < 0)
+			for (unsigned i = 0; i < n; i++)
+				p[i].revents = 0;
+		now = pf_mono_us();
+		watch_io(p, n, now);
+		if (pf_stop_requested())
+			return HR_EINTR;
+	}
+	return 0;
+}
+
 static int
 write_out(const char *buf, long n)
 {
@@ -131,7 +180,9 @@ int
 cmd_sample(int argc, char **argv)
 {
 	struct pf_collect_conf conf;
-	const char *root = "/", *val, *id = NULL;
+	struct watch_params wp;
+	const char *root = NULL, *val, *id = NULL, *cfile = NULL;
+	bool have_period = false;
 	uint64_t period = 1000000, count = 0, next, every = 1;
 	uint64_t max_msg = MSG_DEFAULT, rseq = 0;
 	unsigned long seq = 0;
@@ -151,7 +202,12 @@ cmd_sample(int argc, char **argv)
 			pf_trace_set(trace_read);
 			continue;
 		}
-		if ((r = opt_value(argc, argv, &i, "--root", &val)) != 0) {
+		if ((r = opt_value(argc, argv, &i, "-c", &val)) != 0 ||
+		    (r = opt_value(argc, argv, &i, "--config", &val)) != 0) {
+			if (r < 0)
+				return HR_EXIT_USAGE;
+			cfile = val;
+		} else if ((r = opt_value(argc, argv, &i, "--root", &val)) != 0) {
 			if (r < 0)
 				return HR_EXIT_USAGE;
 			root = val;
@@ -164,6 +220,7 @@ cmd_sample(int argc, char **argv)
 			if (period < PERIOD_MIN_US || period > PERIOD_MAX_US)
 				return bad_value("--period", val,
 				    "must be between 10ms and 1h");
+			have_period = true;
 		} else if ((r = opt_value(argc, argv, &i, "--count", &val)) != 0) {
 			if (r < 0)
 				return HR_EXIT_USAGE;
@@ -218,6 +275,39 @@ cmd_sample(int argc, char **argv)
 			return HR_EXIT_USAGE;
 		}
 	}
+	memset(&wp, 0, sizeof(wp));
+	wp.period_us = period;
+	wp.horizon_s = 6 * 3600;
+	if (cfile != NULL) {
+		if ((r = conf_load_local(&cf, cfile, stderr)) != 0) {
+			fprintf(stderr, "headroom sample: %s: %d error%s\n", cfile,
+			    r, r == 1 ? "" : "s");
+			return HR_EXIT_CONFIG;
+		}
+		log_set_level((enum hr_log_level)cf.log_level);
+		if (root == NULL)
+			root = cf.root;
+		if (!have_period)
+			period = cf.sample_period_us;
+		memcpy(conf.off, cf.off, sizeof(conf.off));
+		if (conf.nmounts == 0) {
+			for (i = 0; i < (int)cf.nmounts; i++)
+				conf.mounts[i] = cf.mounts[i];
+			conf.nmounts = cf.nmounts;
+		}
+		wp.queue = cf.queue;
+		wp.nqueues = cf.nqueues;
+		wp.period_us = period;
+		wp.horizon_s = (double)cf.forecast_horizon_us / 1e6;
+		wp.events = cf.events_enabled;
+		wp.below = cf.headroom_below;
+		wp.clear = cf.headroom_clear;
+		wp.hold_us = cf.events_hold_us;
+		wp.within_s = (double)cf.exhaustion_within_us / 1e6;
+		wp.on_event = event_log;
+	}
+	if (root == NULL)
+		root = "/";
 	if (pf_root_set(root) != 0) {
 		fprintf(stderr, "headroom sample: --root: '%s' is not a "
 		    "readable directory\n", root);
@@ -225,6 +315,7 @@ cmd_sample(int argc, char **argv)
 	}
 	pf_signals_init();
 	pf_collect_init(&col, &conf);
+	watch_init(&wp);
 	if (cbor) {
 		if (id == NULL) {
 			if (pf_hostname(host, sizeof(host)) != 0 ||
@@ -249,11 +340,12 @@ cmd_sample(int argc, char **argv)
 	next = samp[cur].mono_us + period;
 	t_start = samp[cur].mono_us;
 	while (!pf_stop_requested() && (count == 0 || seq < count)) {
-		if (pf_sleep_until(next) == HR_EINTR && pf_stop_requested())
+		if (wait_until(next) == HR_EINTR)
 			break;
 		cur ^= 1;
 		pf_collect(&col, &samp[cur]);
 		metrics_compute(&samp[cur ^ 1], &samp[cur], &met);
+		watch_sample(&met, samp[cur].mono_us);
 		seq++;
 		if (cbor) {
 			agg_add(&agg, &met);
@@ -266,18 +358,22 @@ cmd_sample(int argc, char **argv)
 			head.interval_s = floor((double)(samp[cur].mono_us -
 			    t_start) / 1e3 + 0.5) / 1e3;
 			t_start = samp[cur].mono_us;
-			r = senml_encode(&head, recs, agg_finish(&agg, recs,
-			    HR_MAX_RECORDS), (size_t)max_msg, msg, sizeof(msg),
-			    emit_stdout, NULL);
+			/* text records (the bottleneck) first: senml.h */
+			n = watch_records(recs, HR_MAX_RECORDS);
+			n += agg_finish(&agg, recs + n, HR_MAX_RECORDS -
+			    (uint32_t)n);
+			r = senml_encode(&head, recs, (size_t)n, (size_t)max_msg,
+			    msg, sizeof(msg), emit_stdout, NULL);
 			if (r == HR_ETRUNC)
 				log_warnx("sample: a record does not fit "
 				    "--max-message %llu; report %llu dropped",
 				    (unsigned long long)max_msg,
 				    (unsigned long long)rseq);
-			else if (r == HR_EINTR)
-				return HR_EXIT_OK;    /* reader went away */
-			else if (r < 0)
-				return HR_EXIT_FAIL;
+			else if (r == HR_EINTR || r < 0) {
+				watch_stop();
+				/* EINTR: the reader went away */
+				return r == HR_EINTR ? HR_EXIT_OK : HR_EXIT_FAIL;
+			}
 			goto next_sample;
 		}
 		if (json) {
@@ -299,13 +395,16 @@ cmd_sample(int argc, char **argv)
 			    "skipped", seq);
 			continue;
 		}
-		if ((r = write_out(out, n)) != 0)
+		if ((r = write_out(out, n)) != 0) {
+			watch_stop();
 			return r > 0 ? HR_EXIT_OK : HR_EXIT_FAIL;
+		}
 next_sample:
 		/* Fixed schedule; if we fell a period behind, resynchronise. */
 		next += period;
 		if (samp[cur].mono_us > next)
 			next = samp[cur].mono_us + period;
 	}
+	watch_stop();
 	return HR_EXIT_OK;
 }

@@ -5,6 +5,12 @@
  * goes, its range and its default as text.  Defaults are applied by
  * parsing that text with the same code as the file, so a default can
  * never be a value the parser would refuse.
+ *
+ * [queue.NAME] sections may appear any number of times (up to
+ * HR_MAX_QUEUES), so their keys have a table of their own, qkeys[]:
+ * which queue types take a key and which need it.  A queue section is
+ * checked as a whole when it ends (at the next section header or at the
+ * end of the file), since its type may come after its other keys.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -16,6 +22,7 @@
 
 #include "../platform/log.h"
 #include "../platform/platform.h"
+#include "../platform/queue.h"
 #include "conf.h"
 #include "err.h"
 #include "ident.h"
@@ -24,7 +31,7 @@
 enum ktype {
 	K_ID, K_STR, K_HOST, K_DUR, K_SIZE, K_UINT, K_BOOL, K_PATH, K_FILE,
 	K_SECRET, K_BROKERS, K_VERSION, K_LEVEL, K_TARGET, K_PIN, K_SIGNALS,
-	K_MOUNTS, K_OPTDIR, K_FSYNC
+	K_MOUNTS, K_OPTDIR, K_FSYNC, K_FRAC, K_OFFDUR
 };
 
 struct key {
@@ -92,13 +99,59 @@ static const struct key keys[] = {
 	    "10s" },
 	{ "spool", "replay_rate", K_UINT, O(replay_rate), 1, 10000, "10" },
 
+	{ "forecast", "horizon", K_DUR, O(forecast_horizon_us), US(600),
+	    US(30 * 86400), "6h" },
+
+	{ "events", "enabled", K_BOOL, O(events_enabled), 0, 0, "yes" },
+	{ "events", "headroom_below", K_FRAC, O(headroom_below), 0, 0,
+	    "10%" },
+	{ "events", "headroom_clear", K_FRAC, O(headroom_clear), 0, 0,
+	    "15%" },
+	{ "events", "hold", K_DUR, O(events_hold_us), 0, US(3600), "30s" },
+	{ "events", "exhaustion_within", K_OFFDUR, O(exhaustion_within_us),
+	    US(60), US(30 * 86400), "24h" },
+
 	{ "log", "level", K_LEVEL, O(log_level), 0, 0, "info" },
 	{ "log", "target", K_TARGET, O(log_target), 0, 0, "stderr" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
+/* Fixed sections, in the order printed; [queue.NAME] sections besides. */
 static const char *const sections[] = { "agent", "mqtt", "tls", "collect",
-	"spool", "log" };
+	"spool", "forecast", "events", "log" };
+#define QUEUE_PREFIX "queue."
+
+/* ---- [queue.NAME] keys --------------------------------------------------- */
+
+enum { QK_TYPE, QK_PATH, QK_COMMAND, QK_CAPACITY, QK_TIMEOUT, QK_COUNT };
+
+#define QT(t)    (1u << (t))
+#define QT_PATH  (QT(PF_QUEUE_DIR) | QT(PF_QUEUE_FILE) | QT(PF_QUEUE_MQUEUE))
+#define QT_EXEC  QT(PF_QUEUE_EXEC)
+#define QT_ALL   (QT_PATH | QT_EXEC)
+
+struct qkey {
+	const char *name;
+	unsigned    types;       /* QT() of the types that take it */
+	unsigned    required;    /* QT() of the types that need it */
+	const char *def;         /* default as written, or NULL */
+};
+
+static const struct qkey qkeys[QK_COUNT] = {
+	[QK_TYPE]     = { "type", QT_ALL, QT_ALL, NULL },
+	[QK_PATH]     = { "path", QT_PATH, QT_PATH, NULL },
+	[QK_COMMAND]  = { "command", QT_EXEC, QT_EXEC, NULL },
+	[QK_CAPACITY] = { "capacity", QT_ALL, QT_ALL, NULL },
+	[QK_TIMEOUT]  = { "timeout", QT_EXEC, 0, "5s" },
+};
+
+#define QTIMEOUT_MIN_US 1000u            /* 1ms */
+
+static const char *const qtype_names[] = {
+	[PF_QUEUE_DIR] = "dir", [PF_QUEUE_FILE] = "file",
+	[PF_QUEUE_MQUEUE] = "mqueue", [PF_QUEUE_EXEC] = "exec",
+};
+#define NQTYPES (sizeof(qtype_names) / sizeof(qtype_names[0]))
 
 /* ---- load state --------------------------------------------------------- */
 
@@ -110,7 +163,10 @@ struct load {
 	int             line;       /* line being parsed */
 	int             nerr;
 	int             set_line[NKEYS];   /* 0: default */
-	char            section[64];
+	int             qi;         /* queue section being read, -1: none */
+	int             qset[HR_MAX_QUEUES][QK_COUNT];  /* lines, 0: unset */
+	unsigned        qbad[HR_MAX_QUEUES];  /* 1 << QK_*: refused value */
+	bool            local;      /* sampling only: no transport checks */
 };
 
 static void
@@ -162,6 +218,38 @@ parse_bool(const char *v, bool *b)
 		*b = false;
 	else
 		return -1;
+	return 0;
+}
+
+/*
+ * A fraction: a decimal from 0 to 1 ("0.1") or a percentage from 0% to
+ * 100% ("10%", "12.5%").  Digits and one '.' only: no sign, no
+ * exponent, no blanks, so that "1e-1", "-0" or "10 %" are refused.
+ */
+static int
+parse_frac(const char *v, double *d)
+{
+	const char *p = v;
+	size_t digits = 0;
+	bool pct;
+	double x;
+
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	pct = *p == '%';
+	if (pct)
+		p++;
+	if (digits == 0 || *p != '\0')
+		return -1;
+	x = strtod(v, NULL);             /* stops at the '%' */
+	if (pct)
+		x /= 100;
+	if (!(x >= 0 && x <= 1))
+		return -1;
+	*d = x;
 	return 0;
 }
 
@@ -312,6 +400,7 @@ set_value(struct hr_conf *c, const struct key *k, const char *v, char *why,
 {
 	char *dst = (char *)c + k->off;
 	uint64_t u;
+	double d;
 	bool b;
 	size_t i;
 
@@ -363,6 +452,26 @@ set_value(struct hr_conf *c, const struct key *k, const char *v, char *why,
 		    u > k->max) {
 			snprintf(why, wcap, "'%s': use always, or a duration "
 			    "from 100ms to 1h", v);
+			return -1;
+		}
+		memcpy(dst, &u, sizeof(u));
+		return 0;
+	case K_FRAC:
+		if (parse_frac(v, &d) != 0) {
+			snprintf(why, wcap, "'%s': use a fraction from 0 to 1 "
+			    "(0.1) or a percentage (10%%, 12.5%%)", v);
+			return -1;
+		}
+		memcpy(dst, &d, sizeof(d));
+		return 0;
+	case K_OFFDUR:
+		/* off, 0 (any zero duration), or min .. max */
+		if (strcmp(v, "off") == 0)
+			u = 0;
+		else if (units_duration_us(v, &u) != 0 ||
+		    (u != 0 && (u < k->min || u > k->max))) {
+			snprintf(why, wcap, "'%s': use off (or 0), or a "
+			    "duration from 1m to 30d", v);
 			return -1;
 		}
 		memcpy(dst, &u, sizeof(u));
@@ -452,6 +561,226 @@ set_value(struct hr_conf *c, const struct key *k, const char *v, char *why,
 	return -1;
 }
 
+/* ---- [queue.NAME] sections ---------------------------------------------- */
+
+/* Parse v for queue key k into q; 0 or -1 with why.  Only what needs no
+ * other key: the rest is checked when the section ends (queue_end). */
+static int
+set_queue_value(struct hr_queue_conf *q, int k, const char *v, char *why,
+    size_t wcap)
+{
+	uint64_t u;
+	size_t i;
+
+	switch (k) {
+	case QK_TYPE:
+		for (i = 1; i < NQTYPES; i++)
+			if (strcmp(v, qtype_names[i]) == 0) {
+				q->type = (int)i;
+				return 0;
+			}
+		snprintf(why, wcap, "'%s': use dir, file, mqueue or exec", v);
+		return -1;
+	case QK_PATH:
+		return set_str(q->path, sizeof(q->path), v, why, wcap);
+	case QK_COMMAND:
+		return set_str(q->command, sizeof(q->command), v, why, wcap);
+	case QK_CAPACITY:
+		/* a count: "1.5" would be cut to 1 (1.5KiB is a whole 1536) */
+		if (units_size_bytes(v, &u) != 0 ||
+		    (strchr(v, '.') != NULL && strpbrk(v, "KMG") == NULL)) {
+			snprintf(why, wcap, "'%s' is not a whole number (or a "
+			    "size such as 64KiB)", v);
+			return -1;
+		}
+		if (u < 1) {
+			snprintf(why, wcap, "'%s': must be at least 1", v);
+			return -1;
+		}
+		q->capacity = u;
+		return 0;
+	case QK_TIMEOUT:
+		if (units_duration_us(v, &u) != 0) {
+			snprintf(why, wcap, "'%s' is not a duration (e.g. "
+			    "500ms, 10s, 5m)", v);
+			return -1;
+		}
+		if (u < QTIMEOUT_MIN_US || u > PF_QUEUE_TIMEOUT_MAX_US) {
+			snprintf(why, wcap, "'%s' is out of range (1ms .. "
+			    "%llus)", v, (unsigned long long)
+			    (PF_QUEUE_TIMEOUT_MAX_US / 1000000));
+			return -1;
+		}
+		q->timeout_us = u;
+		return 0;
+	}
+	return -1;
+}
+
+/* The NAME of [queue.NAME]: it becomes the report group "queue.NAME.",
+ * so no '.'. */
+static bool
+queue_name_ok(const char *n)
+{
+	size_t i, len = strlen(n);
+
+	if (len == 0 || len >= PF_QUEUE_NAME_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((n[i] >= 'a' && n[i] <= 'z') ||
+		    (n[i] >= 'A' && n[i] <= 'Z') ||
+		    (n[i] >= '0' && n[i] <= '9') || n[i] == '-' ||
+		    n[i] == '_'))
+			return false;
+	return true;
+}
+
+/* A [queue.NAME] header at the current line: open its entry, or report
+ * why not (the keys of a refused section are then ignored). */
+static void
+queue_begin(struct load *l, const char *section)
+{
+	struct hr_conf *c = l->c;
+	struct hr_queue_conf *q;
+	const char *name = section + strlen(QUEUE_PREFIX);
+	char why[128];
+	uint32_t i;
+
+	if (*name == '\0') {
+		error_at(l, l->line, section, NULL, "no queue name: write "
+		    "[queue.NAME]");
+		return;
+	}
+	if (!queue_name_ok(name)) {
+		error_at(l, l->line, section, NULL, "queue name: use 1 to %d "
+		    "letters, digits, - and _ (no '.')", PF_QUEUE_NAME_LEN - 1);
+		return;
+	}
+	for (i = 0; i < c->nqueues; i++)
+		if (strcmp(c->queue[i].name, name) == 0) {
+			error_at(l, l->line, section, NULL, "repeated (first "
+			    "on line %d)", c->queue[i].line);
+			return;
+		}
+	if (c->nqueues >= HR_MAX_QUEUES) {
+		error_at(l, l->line, section, NULL, "more than %d queue "
+		    "sections", HR_MAX_QUEUES);
+		return;
+	}
+	q = &c->queue[c->nqueues];
+	memset(q, 0, sizeof(*q));
+	memcpy(q->name, name, strlen(name) + 1);
+	q->line = l->line;
+	/* defaults, parsed from their text like those of keys[] */
+	for (i = 0; i < QK_COUNT; i++)
+		if (qkeys[i].def != NULL &&
+		    set_queue_value(q, (int)i, qkeys[i].def, why,
+		    sizeof(why)) != 0)
+			error_at(l, 0, section, qkeys[i].name, "bad built-in "
+			    "default: %s", why);
+	l->qi = (int)c->nqueues++;
+}
+
+/* A key of the queue section being read. */
+static void
+queue_key(struct load *l, const char *section, const char *name,
+    const char *value)
+{
+	struct hr_queue_conf *q;
+	int *set;
+	char why[512];
+	int k;
+
+	if (l->qi < 0)
+		return;                  /* its header was refused */
+	q = &l->c->queue[l->qi];
+	set = l->qset[l->qi];
+	for (k = 0; k < QK_COUNT; k++)
+		if (strcmp(qkeys[k].name, name) == 0)
+			break;
+	if (k == QK_COUNT) {
+		error_at(l, l->line, section, name, "unknown key (queues take "
+		    "type, path, command, capacity, timeout)");
+		return;
+	}
+	if (set[k] != 0)
+		error_at(l, l->line, section, name, "set twice (first on line "
+		    "%d)", set[k]);
+	set[k] = l->line;
+	l->qbad[l->qi] &= ~(1u << k);
+	if (set_queue_value(q, k, value, why, sizeof(why)) != 0) {
+		error_at(l, l->line, section, name, "%s", why);
+		l->qbad[l->qi] |= 1u << k;
+	}
+}
+
+/*
+ * The queue section being read has ended: the keys its type takes and
+ * needs, then the path or command through pf_queue_init, so that the
+ * rules of the probe itself apply.
+ */
+static void
+queue_end(struct load *l)
+{
+	static struct pf_queue scratch;  /* big: not on the stack */
+	struct hr_queue_conf *q;
+	const int *set;
+	unsigned bad, bit;
+	char sec[sizeof(QUEUE_PREFIX) + PF_QUEUE_NAME_LEN], why[256];
+	const char *tname;
+	int k;
+
+	if (l->qi < 0)
+		return;
+	q = &l->c->queue[l->qi];
+	set = l->qset[l->qi];
+	bad = l->qbad[l->qi];
+	l->qi = -1;
+	snprintf(sec, sizeof(sec), QUEUE_PREFIX "%s", q->name);
+	if (set[QK_TYPE] == 0)
+		error_at(l, q->line, sec, "type", "missing (dir, file, mqueue "
+		    "or exec)");
+	if (q->type == 0) {
+		/* no type (or a refused one): what every type needs */
+		if (set[QK_CAPACITY] == 0)
+			error_at(l, q->line, sec, "capacity", "missing");
+		return;
+	}
+	tname = qtype_names[q->type];
+	bit = QT(q->type);
+	for (k = 0; k < QK_COUNT; k++) {
+		if (set[k] != 0 && !(qkeys[k].types & bit)) {
+			if (qkeys[k].types == QT_EXEC)
+				error_at(l, set[k], sec, qkeys[k].name, "only "
+				    "for type = exec, not %s", tname);
+			else
+				error_at(l, set[k], sec, qkeys[k].name, "not "
+				    "for type = %s (it runs command)", tname);
+		} else if (set[k] == 0 && (qkeys[k].required & bit)) {
+			error_at(l, q->line, sec, qkeys[k].name, "missing "
+			    "(type = %s needs it)", tname);
+		}
+	}
+	if (q->type == PF_QUEUE_EXEC) {
+		if (set[QK_COMMAND] == 0 || (bad & (1u << QK_COMMAND)))
+			return;
+		if (pf_queue_init(&scratch, q->name, q->type, q->command,
+		    q->timeout_us, why, sizeof(why)) != 0)
+			error_at(l, set[QK_COMMAND], sec, "command", "%s", why);
+		else if (pf_queue_word(&scratch.argv, 0)[0] != '/')
+			error_at(l, set[QK_COMMAND], sec, "command", "'%s' is "
+			    "not an absolute path: commands run without a "
+			    "shell and without a PATH search",
+			    pf_queue_word(&scratch.argv, 0));
+		return;
+	}
+	if (set[QK_PATH] == 0 || (bad & (1u << QK_PATH)))
+		return;
+	if (pf_queue_init(&scratch, q->name, q->type, q->path, q->timeout_us,
+	    why, sizeof(why)) != 0)
+		error_at(l, set[QK_PATH], sec, "path", "%s", why);
+}
+
 /* ---- inih glue ------------------------------------------------------------- */
 
 static bool
@@ -463,6 +792,28 @@ known_section(const char *s)
 		if (strcmp(s, sections[i]) == 0)
 			return true;
 	return false;
+}
+
+static bool
+queue_section(const char *s)
+{
+	return strncmp(s, QUEUE_PREFIX, strlen(QUEUE_PREFIX)) == 0;
+}
+
+/* "agent, mqtt, ..., queue.NAME" for the unknown-section message. */
+static const char *
+known_list(void)
+{
+	static char buf[128];
+	size_t i, n = 0;
+
+	if (buf[0] != '\0')
+		return buf;
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s, ",
+		    sections[i]);
+	snprintf(buf + n, sizeof(buf) - n, QUEUE_PREFIX "NAME");
+	return buf;
 }
 
 /*
@@ -495,9 +846,13 @@ reader(char *str, int num, void *stream)
 		;
 	if (*s == '[' && (e = strchr(s, ']')) != NULL) {
 		*e = '\0';
-		if (!known_section(s + 1))
+		/* a header ends the queue section before it */
+		queue_end(l);
+		if (queue_section(s + 1))
+			queue_begin(l, s + 1);
+		else if (!known_section(s + 1))
 			error_at(l, l->line, s + 1, NULL, "unknown section "
-			    "(known: agent, mqtt, tls, collect, log)");
+			    "(known: %s)", known_list());
 		*e = ']';
 	}
 	return str;
@@ -511,6 +866,10 @@ handler(void *user, const char *section, const char *name,
 	char why[512];
 	size_t i;
 
+	if (queue_section(section)) {
+		queue_key(l, section, name, value);
+		return 1;
+	}
 	if (!known_section(section))
 		return 1;                /* reported once, at its header */
 	for (i = 0; i < NKEYS; i++)
@@ -587,6 +946,10 @@ cross_checks(struct load *l)
 	    c->report_interval_us % c->sample_period_us != 0)
 		ERR("agent", "report_interval", "must be a whole multiple of "
 		    "sample_period");
+	/* "headroom sample -c": a file with no broker or TLS set up yet is
+	 * fine for trying the sampling sections */
+	if (l->local)
+		return;
 	if (c->nbrokers == 0)
 		ERR("mqtt", "brokers", "no broker");
 	/* the spool holds whole messages */
@@ -600,6 +963,17 @@ cross_checks(struct load *l)
 		    (unsigned long long)c->max_message);
 	if (c->password_file[0] != '\0' && c->username[0] == '\0')
 		ERR("mqtt", "password_file", "set, but no username");
+	/* hysteresis: an event clears only clearly above where it was
+	 * raised; named on the key the file set (clear, if both) */
+	if (!(c->headroom_clear > c->headroom_below)) {
+		if (line_of(l, "events", "headroom_clear") != 0 ||
+		    line_of(l, "events", "headroom_below") == 0)
+			ERR("events", "headroom_clear", "must be above "
+			    "headroom_below (%g%%)", c->headroom_below * 100);
+		else
+			ERR("events", "headroom_below", "must be below "
+			    "headroom_clear (%g%%)", c->headroom_clear * 100);
+	}
 	if (!c->tls_enabled) {
 		/* plain MQTT only to this machine: never across a network */
 		for (i = 0; i < c->nbrokers; i++)
@@ -657,19 +1031,22 @@ conf_defaults(struct hr_conf *c)
 
 	memset(&l, 0, sizeof(l));
 	l.path = "(defaults)";
+	l.qi = -1;
 	apply_defaults(c, &l);
 }
 
-int
-conf_load(struct hr_conf *c, const char *path, FILE *err)
+static int
+load(struct hr_conf *c, const char *path, FILE *err, bool local)
 {
 	struct load l;
 	int rc;
 
 	memset(&l, 0, sizeof(l));
+	l.local = local;
 	l.c = c;
 	l.path = path;
 	l.err = err;
+	l.qi = -1;
 	apply_defaults(c, &l);
 	if ((l.f = fopen(path, "r")) == NULL) {
 		error_at(&l, 0, NULL, NULL, "%s", strerror(errno));
@@ -677,6 +1054,7 @@ conf_load(struct hr_conf *c, const char *path, FILE *err)
 	}
 	rc = ini_parse_stream(reader, &l, handler, &l);
 	fclose(l.f);
+	queue_end(&l);                   /* the last section, if a queue */
 	/* our handler never fails, so a positive result is the first line
 	 * inih could not parse */
 	if (rc > 0)
@@ -691,12 +1069,64 @@ conf_load(struct hr_conf *c, const char *path, FILE *err)
 	return l.nerr;
 }
 
+int
+conf_load(struct hr_conf *c, const char *path, FILE *err)
+{
+	return load(c, path, err, false);
+}
+
+int
+conf_load_local(struct hr_conf *c, const char *path, FILE *err)
+{
+	return load(c, path, err, true);
+}
+
+/* A duration in the largest unit that keeps it exact. */
+static void
+print_dur(uint64_t u, FILE *out)
+{
+	if (u % 1000000 == 0)
+		fprintf(out, "%llus", (unsigned long long)(u / 1000000));
+	else if (u % 1000 == 0)
+		fprintf(out, "%llums", (unsigned long long)(u / 1000));
+	else
+		fprintf(out, "%lluus", (unsigned long long)u);
+}
+
+/*
+ * A fraction as the shortest percentage that reads back as the same
+ * double ("10%"), else as the shortest decimal that does: the printed
+ * file loads into the same configuration.
+ */
+static void
+print_frac(double d, FILE *out)
+{
+	char buf[160];
+	double back;
+	int prec;
+
+	for (prec = 0; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*f%%", prec, d * 100);
+		if (parse_frac(buf, &back) == 0 && back == d) {
+			fputs(buf, out);
+			return;
+		}
+	}
+	for (prec = 1; prec < (int)sizeof(buf) - 8; prec++) {
+		snprintf(buf, sizeof(buf), "%.*f", prec, d);
+		if (parse_frac(buf, &back) == 0 && back == d)
+			break;
+	}
+	fputs(buf, out);
+}
+
 static void
 print_value(const struct hr_conf *c, const struct key *k, FILE *out)
 {
 	const char *src = (const char *)c + k->off;
 	uint64_t u;
 	uint32_t w, i;
+	double d;
 	bool b, first = true;
 
 	switch (k->type) {
@@ -706,13 +1136,23 @@ print_value(const struct hr_conf *c, const struct key *k, FILE *out)
 			fputs("always", out);
 			break;
 		}
-		/* fall through */
+		print_dur(u, out);
+		break;
+	case K_OFFDUR:
+		memcpy(&u, src, sizeof(u));
+		if (u == 0) {
+			fputs("0", out);
+			break;
+		}
+		print_dur(u, out);
+		break;
 	case K_DUR:
 		memcpy(&u, src, sizeof(u));
-		if (u % 1000000 == 0)
-			fprintf(out, "%llus", (unsigned long long)(u / 1000000));
-		else
-			fprintf(out, "%llums", (unsigned long long)(u / 1000));
+		print_dur(u, out);
+		break;
+	case K_FRAC:
+		memcpy(&d, src, sizeof(d));
+		print_frac(d, out);
 		break;
 	case K_SIZE:
 		memcpy(&u, src, sizeof(u));
@@ -760,6 +1200,27 @@ print_value(const struct hr_conf *c, const struct key *k, FILE *out)
 	}
 }
 
+/* One [queue.NAME] block: the keys its type takes. */
+static void
+print_queue(const struct hr_queue_conf *q, FILE *out)
+{
+	unsigned bit = QT(q->type);
+
+	fprintf(out, "\n[" QUEUE_PREFIX "%s]\n", q->name);
+	fprintf(out, "type = %s\n", q->type > 0 && (size_t)q->type < NQTYPES ?
+	    qtype_names[q->type] : "?");
+	if (qkeys[QK_PATH].types & bit)
+		fprintf(out, "path = %s\n", q->path);
+	if (qkeys[QK_COMMAND].types & bit)
+		fprintf(out, "command = %s\n", q->command);
+	fprintf(out, "capacity = %llu\n", (unsigned long long)q->capacity);
+	if (qkeys[QK_TIMEOUT].types & bit) {
+		fputs("timeout = ", out);
+		print_dur(q->timeout_us, out);
+		fputc('\n', out);
+	}
+}
+
 void
 conf_print(const struct hr_conf *c, FILE *out)
 {
@@ -775,4 +1236,6 @@ conf_print(const struct hr_conf *c, FILE *out)
 		print_value(c, &keys[i], out);
 		fputc('\n', out);
 	}
+	for (i = 0; i < c->nqueues; i++)
+		print_queue(&c->queue[i], out);
 }

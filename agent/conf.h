@@ -1,6 +1,7 @@
 /*
  * conf.h - the agent's configuration: one INI file (libinih), every key
- * declared in one table (conf.c) with its type, range and default, so that
+ * declared in one table (conf.c; the keys of the repeatable [queue.NAME]
+ * sections in a second one) with its type, range and default, so that
  * parsing, validation, defaults, "check-config" output and the annotated
  * example config/headroom.conf cannot drift apart.
  *
@@ -17,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../platform/queue.h"
 #include "limits.h"
 #include "sample.h"
 
@@ -33,6 +35,17 @@ enum hr_log_target { HR_LOG_STDERR, HR_LOG_SYSLOG };
 struct hr_broker {
 	char     host[HR_HOST_LEN];
 	uint16_t port;
+};
+
+/* One [queue.NAME] section (docs/indicators.md, "Application queues"). */
+struct hr_queue_conf {
+	char     name[PF_QUEUE_NAME_LEN];    /* NAME: letters, digits, - _ */
+	int      type;                       /* enum pf_queue_type */
+	char     path[PF_QUEUE_PATH_LEN];    /* dir, file, mqueue */
+	char     command[PF_QUEUE_ARGS_LEN]; /* exec: as written in the file */
+	uint64_t capacity;                   /* >= 1, in the queue's unit */
+	uint64_t timeout_us;                 /* exec: kill after this */
+	int      line;                       /* line of the section header */
 };
 
 struct hr_conf {
@@ -83,6 +96,21 @@ struct hr_conf {
 	uint64_t spool_fsync_us;             /* 0 = every record */
 	uint32_t replay_rate;                /* backfill messages per second */
 
+	/* [queue.NAME], in the order of the file */
+	struct hr_queue_conf queue[HR_MAX_QUEUES];
+	uint32_t nqueues;
+
+	/* [forecast] */
+	uint64_t forecast_horizon_us;        /* trend window */
+
+	/* [events] */
+	bool     events_enabled;
+	double   headroom_below;             /* raise below this headroom */
+	double   headroom_clear;             /* clear at or above (> below) */
+	uint64_t events_hold_us;             /* a condition must last this
+						long to raise or to clear */
+	uint64_t exhaustion_within_us;       /* raise when full sooner; 0 off */
+
 	/* [log] */
 	int      log_level;                  /* enum hr_log_level */
 	int      log_target;                 /* enum hr_log_target */
@@ -95,6 +123,10 @@ struct hr_conf {
  * most HR_CONF_ERR_MAX are reported).  *c is only meaningful on 0.
  */
 int conf_load(struct hr_conf *c, const char *path, FILE *err);
+/* The same for "headroom sample -c": every key is parsed and checked,
+ * but the cross-checks of the transport ([mqtt], [tls], [spool]) are
+ * left out, so a file without a broker set up yet is accepted. */
+int conf_load_local(struct hr_conf *c, const char *path, FILE *err);
 /* Defaults only (what an empty file gives). */
 void conf_defaults(struct hr_conf *c);
 /* Write the effective configuration as an INI file that conf_load

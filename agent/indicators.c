@@ -33,7 +33,7 @@ add(struct ind_set *s, enum ind_kind k, const char *prefix, const char *name)
 		return NULL;
 	}
 	r->kind = (uint8_t)k;
-	r->util = r->sat = r->errors = HR_NAN;
+	r->util = r->sat = r->errors = r->tte = HR_NAN;
 	r->why = "utilisation";
 	s->n++;
 	return r;
@@ -121,6 +121,7 @@ disks(struct ind_set *s, const struct hr_metrics *m)
 		if (isnan(d->util) ||
 		    (r = add(s, IND_DISK, "disk.", d->name)) == NULL)
 			continue;
+		r->idx = (uint16_t)i;
 		r->util = clamp01(d->util);
 		r->sat = d->queue;
 		r->why = "busy time";
@@ -138,6 +139,7 @@ nets(struct ind_set *s, const struct hr_metrics *m)
 
 		if ((r = add(s, IND_NET, "net.", f->name)) == NULL)
 			continue;
+		r->idx = (uint16_t)i;
 		/* unknown speed: no utilisation, and no headroom either */
 		if (!isnan(f->rx_util) || !isnan(f->tx_util)) {
 			bool tx = !isnan(f->tx_util) && (isnan(f->rx_util) ||
@@ -164,10 +166,34 @@ mounts(struct ind_set *s, const struct hr_metrics *m)
 			continue;
 		if ((r = add(s, IND_FS, "fs", f->path)) == NULL)
 			continue;
+		r->idx = (uint16_t)i;
 		ino = !isnan(f->inodes_util) && (isnan(f->util) ||
 		    f->inodes_util > f->util);
 		r->util = clamp01(ino ? f->inodes_util : f->util);
 		r->why = ino ? "inodes" : "space";
+	}
+}
+
+static void
+queues(struct ind_set *s, const struct hr_metrics *m)
+{
+	struct ind_res *r;
+	uint32_t i;
+
+	for (i = 0; i < m->nqueues; i++) {
+		const struct hr_queue_m *q = &m->queue[i];
+
+		if ((r = add(s, IND_QUEUE, "queue.", q->name)) == NULL)
+			continue;
+		r->idx = (uint16_t)i;
+		r->util = clamp01(q->util);
+		r->why = "depth";
+		/* arrivals outpacing service; a draining queue is not
+		 * saturated */
+		if (!isnan(q->growth))
+			r->sat = q->growth > 0 ? q->growth : 0;
+		if (!isnan(q->fails) && m->dt_s > 0)
+			r->errors = q->fails / m->dt_s;
 	}
 }
 
@@ -189,6 +215,7 @@ indicators_compute(const struct hr_metrics *m, struct ind_set *out)
 	disks(out, m);
 	nets(out, m);
 	mounts(out, m);
+	queues(out, m);
 	for (i = 0; i < out->n; i++) {
 		struct ind_res *r = &out->r[i];
 

@@ -11,7 +11,7 @@
  * Per resource (name = its report group):
  *
  *   resource      utilisation                   saturation                errors/s
- *   cpu.          1 - idle/total, online CPUs   runnable tasks beyond the  -
+ *   cpu.          1 - (idle+iowait)/total       runnable tasks beyond the  -
  *                                               CPUs, per CPU (count)
  *   cg.cpu.       usage / cpu.max quota         throttled fraction (/)    -
  *   mem.          1 - MemAvailable/MemTotal     PSI memory "some" (/)     OOM kills
@@ -22,10 +22,14 @@
  *   fd.           allocated / file-max          -                         -
  *   pid.          threads / min(pid_max, threads-max)  -                  -
  *   fs<path>.     max(space, inodes) used       -                         -
+ *   queue.<name>. depth / declared capacity     growth/s when positive    probe failures
  *
  * Headroom = 1 - utilisation, in [0,1].  The bottleneck is the
- * resource with the least headroom (the first in the order above on a
- * tie); why says which side binds ("rx", "inodes", "quota", ...).
+ * resource with the least headroom; on a tie the first in the table's
+ * order binds: cpu, cg.cpu, cg.mem, mem, conntrack, fd, pid, disks,
+ * interfaces, mounts, queues (a cgroup limit before the host's, which
+ * it sits under).  why says which side binds ("rx", "inodes", "cpu
+ * quota", ...).
  */
 #ifndef HR_INDICATORS_H
 #define HR_INDICATORS_H
@@ -37,11 +41,12 @@
 
 enum ind_kind {
 	IND_CPU, IND_CG_CPU, IND_MEM, IND_CG_MEM, IND_DISK, IND_NET,
-	IND_CONNTRACK, IND_FD, IND_PID, IND_FS, IND_KINDS
+	IND_CONNTRACK, IND_FD, IND_PID, IND_FS, IND_QUEUE, IND_KINDS
 };
 
-/* cpu, cg.cpu, mem, cg.mem, conntrack, fd, pid, then devices */
-#define IND_MAX (7 + HR_MAX_DISKS + HR_MAX_IFACES + HR_MAX_MOUNTS)
+/* cpu, cg.cpu, cg.mem, mem, conntrack, fd, pid, then devices, queues */
+#define IND_MAX (7 + HR_MAX_DISKS + HR_MAX_IFACES + HR_MAX_MOUNTS + \
+    HR_MAX_QUEUES)
 
 struct ind_res {
 	uint8_t     kind;                 /* enum ind_kind */
@@ -50,7 +55,11 @@ struct ind_res {
 	double      sat;                  /* unit per kind (above); NAN */
 	double      errors;               /* per second; NAN: not counted */
 	double      headroom;             /* 1 - util; NAN when util is */
+	double      tte;                  /* seconds to exhaustion; NAN: no
+					     forecast (set by agent/watch.c) */
 	const char *why;                  /* what the utilisation measures */
+	uint16_t    idx;                  /* its row in the metrics' table
+					     (disk, iface, mount, queue) */
 };
 
 struct ind_set {

@@ -30,5 +30,6 @@
 #define HR_GROUP_LEN        72   /* "disk.<name>." / "fs<path>." incl. NUL */
 #define HR_ID_LEN           64   /* agent id incl. NUL */
 #define HR_MAX_CAPS       1024   /* capacities remembered to send on change */
+#define HR_MAX_QUEUES       16   /* [queue.NAME] sections */
 
 #endif

@@ -60,6 +60,22 @@ struct hr_mount_m {
 	double inodes_util;           /* NAN when the fs has no inode limit */
 };
 
+/* An application queue ([queue.NAME]), filled by agent/watch.c after
+ * metrics_compute (which leaves nqueues alone). */
+struct hr_queue_m {
+	char   name[HR_NAME_LEN];
+	double depth;                 /* items (bytes for an mqueue read
+					 through QSIZE); NAN: no value */
+	double capacity;              /* as declared */
+	double util;                  /* depth / capacity, at most 1 */
+	double growth;                /* depth change per second: arrivals
+					 minus service; NAN until known */
+	double fails;                 /* probes without a value since the
+					 previous sample */
+};
+
+struct ind_set;                       /* agent/indicators.h */
+
 struct hr_metrics {
 	double dt_s;                  /* seconds between the samples */
 	int64_t wall_ns;              /* wall-clock time of the current sample */
@@ -103,6 +119,13 @@ struct hr_metrics {
 
 	uint32_t nmounts;
 	struct hr_mount_m mount[HR_MAX_MOUNTS];
+
+	uint32_t nqueues;
+	struct hr_queue_m queue[HR_MAX_QUEUES];
+
+	/* Indicators of these metrics (agent/watch.c), or NULL: reports
+	 * then carry no headroom, time to exhaustion or saturation. */
+	const struct ind_set *ind;
 
 	/* Counter events seen in this interval. */
 	uint32_t wraps, resets, appeared, vanished;

@@ -11,7 +11,9 @@
  *   HR_AGG_SUM        events counted over the interval (OOM kills);
  *   HR_AGG_CAPACITY   a limit that rarely changes (memory size, link
  *                     speed): sent in the first report and again only
- *                     when it changes.
+ *                     when it changes;
+ *   HR_AGG_MIN        the least value of the interval, one record
+ *                     (headroom, time to exhaustion: the worst moment).
  */
 #ifndef HR_REPORT_H
 #define HR_REPORT_H
@@ -28,7 +30,8 @@
 enum hr_agg_kind {
 	HR_AGG_MEAN_PEAK,
 	HR_AGG_SUM,
-	HR_AGG_CAPACITY
+	HR_AGG_CAPACITY,
+	HR_AGG_MIN
 };
 
 struct hr_series_desc {
@@ -57,8 +60,11 @@ struct hr_rec {
 	const char *group;     /* e.g. "disk.sda." (not owned) */
 	const char *name;      /* e.g. "util" (not owned) */
 	bool        peak;      /* the record is "<name>.peak" */
-	const char *unit;
+	const char *unit;      /* NULL for a text record */
 	double      v;         /* already quantised (see senml_quantise) */
+	const char *vs;        /* non-NULL: a text record (vs, no unit); text
+	                          records come first in a pack, before any
+	                          base unit is set (senml.c) */
 };
 
 #endif

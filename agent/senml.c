@@ -225,7 +225,10 @@ o_rec(struct out *o, const struct senml_head *h, const struct hr_rec *r,
     const struct hr_rec *prev)
 {
 	bool new_bn = prev == NULL || strcmp(prev->group, r->group) != 0;
-	bool new_bu = prev == NULL || strcmp(prev->unit, r->unit) != 0;
+	/* a text record has no unit; one before a number leaves no base
+	 * unit to rely on (text records come first: senml.h) */
+	bool new_bu = r->vs == NULL && (prev == NULL || prev->unit == NULL ||
+	    strcmp(prev->unit, r->unit) != 0);
 	size_t nl = strlen(r->name);
 
 	o_map(o, 2 + (new_bn ? 1 : 0) + (new_bu ? 1 : 0));
@@ -244,6 +247,11 @@ o_rec(struct out *o, const struct senml_head *h, const struct hr_rec *r,
 		o_raw(o, ".peak", 5);
 	} else {
 		o_text(o, r->name, nl);
+	}
+	if (r->vs != NULL) {
+		o_int(o, SENML_VS);
+		o_str(o, r->vs);
+		return;
 	}
 	o_int(o, SENML_V);
 	o_number(o, r->v);
@@ -359,6 +367,50 @@ senml_status(const struct senml_head *h, const struct senml_text *txt,
 	}
 	for (i = 0; i < n; i++)
 		o_rec(&o, h, &rec[i], i ? &rec[i - 1] : NULL);
+	*len = o.len;
+	return o.len <= cap ? 0 : HR_ETRUNC;
+}
+
+/* ---- event packs ------------------------------------------------------------------- */
+
+int
+senml_event(const struct senml_head *h, const struct senml_text *txt,
+    size_t nt, const struct senml_num *num, size_t nn, uint8_t *buf,
+    size_t cap, size_t *len)
+{
+	struct out o = { buf, cap, 0 };
+	const char *unit = NULL;
+	size_t i;
+
+	o_array(&o, 3 + nt + nn);
+	o_head(&o, h);
+	o_map(&o, 2);
+	o_int(&o, SENML_N);
+	o_str(&o, "seq");
+	o_int(&o, SENML_V);
+	o_uint(&o, h->seq);
+	for (i = 0; i < nt; i++) {
+		o_map(&o, 2);
+		o_int(&o, SENML_N);
+		o_str(&o, txt[i].name);
+		o_int(&o, SENML_VS);
+		o_str(&o, txt[i].value);
+	}
+	/* a unit in each record that changes it: an event has few */
+	for (i = 0; i < nn; i++) {
+		bool u = unit == NULL || strcmp(unit, num[i].unit) != 0;
+
+		o_map(&o, u ? 3 : 2);
+		if (u) {
+			o_int(&o, SENML_BU);
+			o_str(&o, num[i].unit);
+			unit = num[i].unit;
+		}
+		o_int(&o, SENML_N);
+		o_str(&o, num[i].name);
+		o_int(&o, SENML_V);
+		o_number(&o, senml_quantise(num[i].unit, num[i].v));
+	}
 	*len = o.len;
 	return o.len <= cap ? 0 : HR_ETRUNC;
 }

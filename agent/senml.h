@@ -84,4 +84,21 @@ int senml_status(const struct senml_head *h, const struct senml_text *txt,
     size_t nt, const struct hr_rec *rec, size_t n, uint8_t *buf, size_t cap,
     size_t *len);
 
+/*
+ * An event pack (docs/schema.md, "Events"): the metadata records
+ * "schema", "boot" and "seq" (the event's number, its own sequence per
+ * boot), then text records in the order given, then numeric records
+ * named directly below the agent ("<id>/headroom"), each value
+ * quantised for its unit, with a base unit restated when it changes.
+ * 0, or HR_ETRUNC with *len the size needed.
+ */
+struct senml_num {
+	const char *name;
+	const char *unit;
+	double      v;
+};
+int senml_event(const struct senml_head *h, const struct senml_text *txt,
+    size_t nt, const struct senml_num *num, size_t nn, uint8_t *buf,
+    size_t cap, size_t *len);
+
 #endif

@@ -12,11 +12,13 @@
 
 #include "err.h"
 #include "ident.h"
+#include "indicators.h"
 #include "report.h"
 
 #define MP  HR_AGG_MEAN_PEAK
 #define SUM HR_AGG_SUM
 #define CAP HR_AGG_CAPACITY
+#define MIN HR_AGG_MIN
 
 /* ---- descriptors --------------------------------------------------------- */
 
@@ -104,11 +106,40 @@ static const struct hr_series_desc tcp_d[TCP_N] = {
 	[TCP_LDROP] = { "ldrop", "1/s", MP },
 };
 
-/* conntrack, fd, pid: the count is exact; fill = used / max. */
-enum { FILL_USED, FILL_MAX, FILL_N };
+/* conntrack, fd, pid: the count is exact; util = used / max. */
+enum { FILL_UTIL, FILL_USED, FILL_MAX, FILL_N };
 static const struct hr_series_desc fill_d[FILL_N] = {
+	[FILL_UTIL] = { "util", "/", MP },
 	[FILL_USED] = { "used", "count", MP },
 	[FILL_MAX] = { "max", "count", CAP },
+};
+
+/* Application queues ([queue.NAME]). */
+enum { Q_UTIL, Q_DEPTH, Q_FAIL, Q_CAP, Q_GROWTH, Q_N };
+static const struct hr_series_desc queue_d[Q_N] = {
+	[Q_UTIL] = { "util", "/", MP },
+	[Q_DEPTH] = { "depth", "count", MP },
+	[Q_FAIL] = { "fail", "count", SUM },
+	[Q_CAP] = { "capacity", "count", CAP },
+	[Q_GROWTH] = { "growth", "1/s", MP },
+};
+
+/*
+ * Indicators (agent/indicators.h), after the records of their resource:
+ * headroom and time to exhaustion are the interval's least value (its
+ * worst moment).  The cgroup's resources live in the group "cg.", so
+ * their records carry the "cpu." / "mem." prefix in the name.
+ */
+enum { IND_HEADROOM, IND_SAT, IND_TTE, IND_D_N };
+static const struct hr_series_desc ind_d[IND_D_N] = {
+	[IND_HEADROOM] = { "headroom", "/", MIN },
+	[IND_SAT] = { "sat", "count", MP },
+	[IND_TTE] = { "tte", "s", MIN },
+};
+static const struct hr_series_desc cg_ind_d[2][IND_D_N] = {
+	{ [IND_HEADROOM] = { "cpu.headroom", "/", MIN } },
+	{ [IND_HEADROOM] = { "mem.headroom", "/", MIN },
+	  [IND_TTE] = { "mem.tte", "s", MIN } },
 };
 
 enum {
@@ -160,6 +191,8 @@ struct emit {
 	series_fn   fn;
 	void       *ctx;
 	const char *group;
+	const struct ind_set *ind;   /* NULL: no indicators */
+	uint32_t    icur;            /* where the last one was found */
 };
 
 static void
@@ -176,6 +209,42 @@ put_nonzero(struct emit *e, const struct hr_series_desc *d, double v)
 		put(e, d, v);
 }
 
+/* The indicators of the resource named group ("disk.sda."), or NULL.
+ * Resources are mostly met in the indicators' own order: the search
+ * starts after the last one found and wraps. */
+static const struct ind_res *
+ind_of(struct emit *e, const char *group)
+{
+	const struct ind_set *s = e->ind;
+	uint32_t k, i;
+
+	if (s == NULL)
+		return NULL;
+	for (k = 0; k < s->n; k++) {
+		i = (e->icur + k) % s->n;
+		if (strcmp(s->r[i].group, group) == 0) {
+			e->icur = i + 1;
+			return &s->r[i];
+		}
+	}
+	return NULL;
+}
+
+/* One indicator of the resource named group, under the names of d
+ * (ind_d, or cg_ind_d for the cgroup's): placed next to the records of
+ * the same unit in each group. */
+static void
+put_ind(struct emit *e, const char *group, const struct hr_series_desc *d,
+    int which)
+{
+	const struct ind_res *r = ind_of(e, group);
+
+	if (r == NULL)
+		return;
+	put(e, &d[which], which == IND_HEADROOM ? r->headroom :
+	    which == IND_TTE ? r->tte : r->sat);
+}
+
 static void
 put_cpu(struct emit *e, const struct hr_metrics *m)
 {
@@ -187,10 +256,12 @@ put_cpu(struct emit *e, const struct hr_metrics *m)
 	put(e, &cpu_d[CPU_SYS], m->cpu.system + m->cpu.irq + m->cpu.softirq);
 	put(e, &cpu_d[CPU_IOWAIT], m->cpu.iowait);
 	put(e, &cpu_d[CPU_STEAL], m->cpu.steal);
+	put_ind(e, "cpu.", ind_d, IND_HEADROOM);
 	put(e, &cpu_d[CPU_RUN], m->procs_running);
 	put(e, &cpu_d[CPU_BLOCKED], m->procs_blocked);
 	put(e, &cpu_d[CPU_LOAD1], m->load1);
 	put(e, &cpu_d[CPU_ONLINE], m->cpus_online);
+	put_ind(e, "cpu.", ind_d, IND_SAT);
 	put(e, &cpu_d[CPU_CTXT], m->ctxt);
 	/* Cores stay in the "cpu." group (record "<N>.util"): a base name
 	 * per core would cost more than the core number in each name. */
@@ -206,12 +277,14 @@ put_mem(struct emit *e, const struct hr_metrics *m)
 	e->group = "mem.";
 	put(e, &mem_d[MEM_UTIL], m->mem_util);
 	put(e, &mem_d[MEM_SWAP], m->swap_util);
+	put_ind(e, "mem.", ind_d, IND_HEADROOM);
 	put(e, &mem_d[MEM_TOTAL], m->mem_total);
 	put(e, &mem_d[MEM_SWAP_TOTAL], m->swap_total);
 	put(e, &mem_d[MEM_MAJFLT], m->majfault);
 	put(e, &mem_d[MEM_SWAPIN], m->swap_in);
 	put(e, &mem_d[MEM_SWAPOUT], m->swap_out);
 	put(e, &mem_d[MEM_OOM], m->oom_kills);
+	put_ind(e, "mem.", ind_d, IND_TTE);
 }
 
 static void
@@ -235,6 +308,7 @@ put_disks(struct emit *e, const struct hr_metrics *m)
 			continue;
 		e->group = grp;
 		put(e, &disk_d[DISK_UTIL], d->util);
+		put_ind(e, grp, ind_d, IND_HEADROOM);
 		put(e, &disk_d[DISK_AWAIT], d->await_ms / 1000.0);
 		put(e, &disk_d[DISK_QUEUE], d->queue);
 		put(e, &disk_d[DISK_RD], d->rd_iops);
@@ -258,6 +332,7 @@ put_ifaces(struct emit *e, const struct hr_metrics *m)
 		e->group = grp;
 		put(e, &net_d[NET_RXU], f->rx_util);
 		put(e, &net_d[NET_TXU], f->tx_util);
+		put_ind(e, grp, ind_d, IND_HEADROOM);
 		/* "unknown" is what drivers without operstate support (tun,
 		 * many VPNs) report while working: only a state the kernel
 		 * knows to be down counts as down */
@@ -274,11 +349,15 @@ put_ifaces(struct emit *e, const struct hr_metrics *m)
 }
 
 static void
-put_fill(struct emit *e, const char *group, double used, double max)
+put_fill(struct emit *e, const char *group, double used, double max,
+    double fill)
 {
 	e->group = group;
+	put(e, &fill_d[FILL_UTIL], fill);
+	put_ind(e, group, ind_d, IND_HEADROOM);
 	put(e, &fill_d[FILL_USED], used);
 	put(e, &fill_d[FILL_MAX], max);
+	put_ind(e, group, ind_d, IND_TTE);
 }
 
 static void
@@ -295,8 +374,32 @@ put_mounts(struct emit *e, const struct hr_metrics *m)
 		e->group = grp;
 		put(e, &fs_d[FS_UTIL], f->util);
 		put(e, &fs_d[FS_INODES], f->inodes_util);
+		put_ind(e, grp, ind_d, IND_HEADROOM);
 		put(e, &fs_d[FS_AVAIL], f->avail);
 		put(e, &fs_d[FS_SIZE], f->size);
+		put_ind(e, grp, ind_d, IND_TTE);
+	}
+}
+
+static void
+put_queues(struct emit *e, const struct hr_metrics *m)
+{
+	char grp[HR_GROUP_LEN];
+	uint32_t i;
+
+	for (i = 0; i < m->nqueues; i++) {
+		const struct hr_queue_m *q = &m->queue[i];
+
+		if (series_group(grp, sizeof(grp), "queue.", q->name) != 0)
+			continue;
+		e->group = grp;
+		put(e, &queue_d[Q_UTIL], q->util);
+		put_ind(e, grp, ind_d, IND_HEADROOM);
+		put(e, &queue_d[Q_DEPTH], q->depth);
+		put_nonzero(e, &queue_d[Q_FAIL], q->fails);
+		put(e, &queue_d[Q_CAP], q->capacity);
+		put(e, &queue_d[Q_GROWTH], q->growth);
+		put_ind(e, grp, ind_d, IND_TTE);
 	}
 }
 
@@ -318,7 +421,7 @@ core_names_init(void)
 void
 series_each(const struct hr_metrics *m, series_fn fn, void *ctx)
 {
-	struct emit e = { fn, ctx, NULL };
+	struct emit e = { fn, ctx, NULL, m->ind, 0 };
 
 	core_names_init();
 
@@ -336,16 +439,21 @@ series_each(const struct hr_metrics *m, series_fn fn, void *ctx)
 	put(&e, &tcp_d[TCP_RETRANS], m->tcp_retrans);
 	put(&e, &tcp_d[TCP_LOVF], m->tcp_listen_overflows);
 	put(&e, &tcp_d[TCP_LDROP], m->tcp_listen_drops);
-	put_fill(&e, "conntrack.", m->conntrack, m->conntrack_max);
-	put_fill(&e, "fd.", m->fd_used, m->fd_max);
-	put_fill(&e, "pid.", m->threads, m->pid_limit);
+	put_fill(&e, "conntrack.", m->conntrack, m->conntrack_max,
+	    m->conntrack_fill);
+	put_fill(&e, "fd.", m->fd_used, m->fd_max, m->fd_fill);
+	put_fill(&e, "pid.", m->threads, m->pid_limit, m->pid_fill);
 	e.group = "cg.";
 	put(&e, &cg_d[CG_CPU_UTIL], m->cg_cpu_util);
 	put(&e, &cg_d[CG_THROTTLED], m->cg_throttled);
 	put(&e, &cg_d[CG_MEM_UTIL], m->cg_mem_util);
+	put_ind(&e, "cg.cpu.", cg_ind_d[0], IND_HEADROOM);
+	put_ind(&e, "cg.mem.", cg_ind_d[1], IND_HEADROOM);
 	put(&e, &cg_d[CG_CPU_LIMIT], m->cg_cpu_limit);
 	put(&e, &cg_d[CG_MEM_LIMIT], m->cg_mem_limit);
+	put_ind(&e, "cg.mem.", cg_ind_d[1], IND_TTE);
 	put_mounts(&e, m);
+	put_queues(&e, m);
 	/* Counter events are rare: a sample adds them only when non-zero, so
 	 * a report carries agent.* records only for intervals that had any
 	 * (docs/schema.md). */

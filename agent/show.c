@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "indicators.h"
 #include "json.h"
 #include "show.h"
 
@@ -41,6 +42,52 @@ fill_obj(struct jw *j, const char *k, double used, double max, double fill)
 	jw_num(j, "used", used);
 	jw_num(j, "max", max);
 	jw_num(j, "fill", fill);
+	jw_end_obj(j);
+}
+
+/* The resource's name: its report group without the final '.'. */
+static void
+jw_resource(struct jw *j, const char *k, const char *group)
+{
+	char name[HR_GROUP_LEN];
+	size_t n = strlen(group);
+
+	if (n > 0 && group[n - 1] == '.')
+		n--;
+	snprintf(name, sizeof(name), "%.*s", (int)n, group);
+	jw_str(j, k, name);
+}
+
+/* "indicators": one object per resource; "bottleneck": the least
+ * headroom, or null. */
+static void
+indicators_json(struct jw *j, const struct ind_set *s)
+{
+	uint32_t i;
+
+	jw_arr(j, "indicators");
+	for (i = 0; s != NULL && i < s->n; i++) {
+		const struct ind_res *r = &s->r[i];
+
+		jw_obj(j, NULL);
+		jw_resource(j, "resource", r->group);
+		jw_num(j, "util", r->util);
+		jw_num(j, "sat", r->sat);
+		jw_num(j, "errors_per_s", r->errors);
+		jw_num(j, "headroom", r->headroom);
+		jw_num(j, "tte_s", r->tte);
+		jw_str(j, "why", r->why);
+		jw_end_obj(j);
+	}
+	jw_end_arr(j);
+	if (s == NULL || s->bottleneck < 0) {
+		jw_num(j, "bottleneck", HR_NAN);
+		return;
+	}
+	jw_obj(j, "bottleneck");
+	jw_resource(j, "resource", s->r[s->bottleneck].group);
+	jw_num(j, "headroom", s->r[s->bottleneck].headroom);
+	jw_str(j, "why", s->r[s->bottleneck].why);
 	jw_end_obj(j);
 }
 
@@ -181,6 +228,23 @@ show_json(const struct hr_metrics *m, const struct hr_sample *s,
 		jw_end_obj(&j);
 	}
 	jw_end_arr(&j);
+
+	jw_arr(&j, "queues");
+	for (i = 0; i < m->nqueues; i++) {
+		const struct hr_queue_m *q = &m->queue[i];
+
+		jw_obj(&j, NULL);
+		jw_str(&j, "name", q->name);
+		jw_num(&j, "depth", q->depth);
+		jw_num(&j, "capacity", q->capacity);
+		jw_num(&j, "util", q->util);
+		jw_num(&j, "growth_per_s", q->growth);
+		jw_num(&j, "failures", q->fails);
+		jw_end_obj(&j);
+	}
+	jw_end_arr(&j);
+
+	indicators_json(&j, m->ind);
 
 	jw_obj(&j, "health");
 	jw_obj(&j, "present");

@@ -28,11 +28,11 @@
 int
 pf_poll(struct pf_pollfd *p, unsigned n, int timeout_ms)
 {
-	struct pollfd pfd[16];
+	struct pollfd pfd[PF_POLL_MAX];
 	unsigned i;
 	int r;
 
-	if (n > 16)
+	if (n > PF_POLL_MAX)
 		return HR_EINVAL;
 	for (i = 0; i < n; i++) {
 		pfd[i].fd = p[i].fd;

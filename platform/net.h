@@ -27,8 +27,10 @@ struct pf_pollfd {
 	int   fd;
 	short events, revents;
 };
-/* Wait at most timeout_ms (-1: no limit).  Returns the number of ready
+/* Wait at most timeout_ms (-1: no limit) on at most PF_POLL_MAX
+ * descriptors (HR_EINVAL for more).  Returns the number of ready
  * descriptors, 0 on timeout, HR_EINTR when a signal arrived. */
+#define PF_POLL_MAX 32
 int pf_poll(struct pf_pollfd *p, unsigned n, int timeout_ms);
 
 /* ---- addresses ------------------------------------------------------------ */

@@ -65,9 +65,9 @@ t_quantise(void **state)
 /* ---- golden bytes --------------------------------------------------------- */
 
 static const struct hr_rec golden_recs[] = {
-	{ "cpu.", "util", false, "/", 0.5 },
-	{ "cpu.", "util", true, "/", 0.75 },
-	{ "mem.", "total", false, "B", 1024 },
+	{ "cpu.", "util", false, "/", 0.5, NULL },
+	{ "cpu.", "util", true, "/", 0.75, NULL },
+	{ "mem.", "total", false, "B", 1024, NULL },
 };
 
 /* Written out by hand from RFC 8949 and RFC 8428 table 4. */
@@ -147,7 +147,7 @@ t_shortest_numbers(void **state)
 		{ 0.1, { 0xfb, 0x3f, 0xb9, 0x99, 0x99, 0x99, 0x99, 0x99,
 		    0x9a }, 9 },
 	};
-	struct hr_rec r = { "g.", "x", false, "count", 0 };
+	struct hr_rec r = { "g.", "x", false, "count", 0, NULL };
 	const uint8_t *p;
 	size_t i, len;
 

@@ -211,7 +211,9 @@ def mutate(kind, pack):
     elif kind == "parts_one":
         pack[4:4] = [{N: "part", V: 1}, {N: "parts", V: 1}]
     elif kind == "first_data_no_bu":
-        del pack[4][BU]
+        # the first numeric data record (text records come before it)
+        i = next(k for k in range(4, len(pack)) if V in pack[k])
+        del pack[i][BU]
     elif kind == "group_bn_no_dot":
         i = find(pack, "mem.util")
         pack[i][BN] = pack[i][BN] + "util"

@@ -52,6 +52,7 @@ BOOT_RE = re.compile(r"^[0-9a-f]{16}$")
 
 UNITS = {"/", "B", "B/s", "bit/s", "1/s", "s", "count"}
 MP, SUM, CAP, TOT = "mean/peak", "sum", "capacity", "total"
+MIN = "least"         # headroom, time to exhaustion: one record, no peak
 
 FIXED = {
     "cpu.util": ("/", MP), "cpu.user": ("/", MP), "cpu.sys": ("/", MP),
@@ -86,24 +87,43 @@ for _r in ("cpu", "mem", "io"):
 for _g in ("conntrack", "fd", "pid"):
     FIXED[_g + ".used"] = ("count", MP)
     FIXED[_g + ".max"] = ("count", CAP)
+    FIXED[_g + ".util"] = ("/", MP)
+# indicators (docs/indicators.md)
+for _g in ("cpu", "mem", "conntrack", "fd", "pid", "cg.cpu", "cg.mem",
+           "bottleneck"):
+    FIXED[_g + ".headroom"] = ("/", MIN)
+for _g in ("mem", "conntrack", "fd", "pid", "cg.mem"):
+    FIXED[_g + ".tte"] = ("s", MIN)
+FIXED["cpu.sat"] = ("count", MP)
+# the only text records of a report: first, before any base unit
+TEXT_RECS = ("bottleneck.res", "bottleneck.why")
 
 # per device: group "<prefix><device>." + record name
 PER_DEVICE = [
     (re.compile(r"^cpu\.(0|[1-9][0-9]*)\.(util)$"), {"util": ("/", MP)}),
-    (re.compile(r"^disk\.(.+)\.(util|await|queue|rd|wr|rdB|wrB)$"), {
-        "util": ("/", MP), "await": ("s", MP), "queue": ("count", MP),
+    (re.compile(r"^disk\.(.+)\.(util|headroom|await|queue|rd|wr|rdB|wrB)$"), {
+        "util": ("/", MP), "headroom": ("/", MIN), "await": ("s", MP),
+        "queue": ("count", MP),
         "rd": ("1/s", MP), "wr": ("1/s", MP), "rdB": ("B/s", MP),
         "wrB": ("B/s", MP)}),
-    (re.compile(r"^net\.(.+)\.(rx\.util|tx\.util|up|rxp|txp|err|drop|rxB|"
-                r"txB|speed)$"), {
-        "rx.util": ("/", MP), "tx.util": ("/", MP), "up": ("count", CAP),
+    (re.compile(r"^net\.(.+)\.(rx\.util|tx\.util|headroom|up|rxp|txp|err|"
+                r"drop|rxB|txB|speed)$"), {
+        "rx.util": ("/", MP), "tx.util": ("/", MP), "headroom": ("/", MIN),
+        "up": ("count", CAP),
         "rxp": ("1/s", MP), "txp": ("1/s", MP), "err": ("1/s", MP),
         "drop": ("1/s", MP), "rxB": ("B/s", MP), "txB": ("B/s", MP),
         "speed": ("bit/s", CAP)}),
-    (re.compile(r"^fs(/.*)\.(util|inodes|avail|size)$"), {
-        "util": ("/", MP), "inodes": ("/", MP), "avail": ("B", MP),
-        "size": ("B", CAP)}),
+    (re.compile(r"^fs(/.*)\.(util|inodes|headroom|avail|size|tte)$"), {
+        "util": ("/", MP), "inodes": ("/", MP), "headroom": ("/", MIN),
+        "avail": ("B", MP), "size": ("B", CAP), "tte": ("s", MIN)}),
+    (re.compile(r"^queue\.([A-Za-z0-9_-]+)\.(util|headroom|depth|fail|"
+                r"capacity|growth|tte)$"), {
+        "util": ("/", MP), "headroom": ("/", MIN), "depth": ("count", MP),
+        "fail": ("count", SUM), "capacity": ("count", CAP),
+        "growth": ("1/s", MP), "tte": ("s", MIN)}),
 ]
+# may be negative (a queue draining)
+SIGNED = re.compile(r"^queue\.[A-Za-z0-9_-]+\.growth$")
 
 META = ["schema", "boot", "seq", "interval"]
 DATA_LABELS = {"bn", "bu", "n", "v"}
@@ -654,6 +674,7 @@ def check_layout(P, top, recs, report):
     prefix = info["id"] + "/" if info["id"] else None
     bn_now, bu_now = None, None
     means = {}
+    numeric_seen = False
     for i in range(n):
         ri, labels, r = recs[i]
         if "bn" in labels:
@@ -669,12 +690,26 @@ def check_layout(P, top, recs, report):
         if i < nmeta:
             continue
         R = "%s record %d (%s)" % (P, ri, r["n"])
-        extra = set(labels) - DATA_LABELS
+        rel = r["n"][len(prefix):] if prefix and \
+            r["n"].startswith(prefix) else None
+        text = "vs" in labels
+        extra = set(labels) - DATA_LABELS - ({"vs"} if text else set())
+        if text:
+            # text records: the bottleneck's, before any base unit
+            extra |= {"v"} & set(labels)
+            if rel not in TEXT_RECS:
+                report(R, "text value in record %r (only %s)"
+                       % (rel, ", ".join(TEXT_RECS)))
+            if numeric_seen or "u" in r or "bu" in labels:
+                report(R, "a text record after numeric ones, or with a "
+                       "unit")
         if extra:
-            report(R, "labels %s in a data record (only bn, bu, n, v)"
-                   % sorted(extra))
-        if i == nmeta and not ("bn" in labels and "bu" in labels):
-            report(R, "the first data record must restate bn and bu")
+            report(R, "labels %s in a data record (only bn, bu, n, v; "
+                   "vs for a text record)" % sorted(extra))
+        if i == nmeta and "bn" not in labels:
+            report(R, "the first data record must restate bn")
+        if not text and not numeric_seen and "bu" not in labels:
+            report(R, "the first numeric data record must restate bu")
         if "bn" in labels and prefix is not None:
             g = labels["bn"].value
             if not (g.startswith(prefix) and len(g) > len(prefix) and
@@ -683,6 +718,12 @@ def check_layout(P, top, recs, report):
         if info["bt"] is not None and r["t"] != info["bt"]:
             report(R, "time %r is not the report's base time %r"
                    % (r["t"], info["bt"]))
+        if text:
+            if not r["vs"]:
+                report(R, "empty text value")
+            info["data"][rel or r["n"]] = r["vs"]
+            continue
+        numeric_seen = True
         if "v" not in r:
             report(R, "a data record needs a numeric value v")
             continue
@@ -708,7 +749,7 @@ def check_layout(P, top, recs, report):
                 report(R, "a peak of %s, which is a %s series"
                        % (base, s[1]))
         info["data"][rel] = v
-        if v < 0:
+        if v < 0 and not SIGNED.match(base):
             report(R, "negative value %r" % v)
         if unit == "/":
             if not 0 <= v <= 1:

@@ -1,0 +1,617 @@
+/*
+ * watch.c - queues, indicators, forecasts and events (watch.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../platform/log.h"
+#include "../platform/queue.h"
+#include "forecast.h"
+#include "senml.h"
+#include "watch.h"
+
+/* A resource not seen for this long is forgotten (its forecast too); a
+ * raised condition on it is cleared as "vanished".  Long enough that a
+ * statvfs failing for a few samples costs no history. */
+#define GRACE_US        (60ULL * 1000000)
+/* An exhaustion event clears once the forecast is gone or this many
+ * times the horizon away: the estimate wobbles around the threshold. */
+#define TTE_CLEAR       1.5
+/* At most one warning per queue this often while its probe fails with
+ * a changing reason. */
+#define QLOG_US         (60ULL * 1000000)
+
+struct cond {
+	bool     raised;
+	uint64_t since;        /* the pending change began; 0: none */
+	uint64_t began;        /* the raised condition began */
+};
+
+struct slot {
+	char        group[HR_GROUP_LEN];
+	bool        used;
+	uint8_t     kind;      /* enum ind_kind */
+	int16_t     fc[2];     /* forecasts: fill (space), inodes; -1 */
+	uint64_t    seen;      /* last sample it had indicators */
+	struct cond c[WATCH_CONDS];
+	double      headroom, tte;
+	const char *why;
+};
+
+struct qstate {
+	struct pf_queue q;
+	bool     ok;           /* set up (pf_queue_init succeeded) */
+	uint64_t capacity;
+	double   depth;        /* last value */
+	uint64_t at;           /* when it was taken; 0: none yet */
+	double   growth;       /* NAN until two values */
+	uint64_t fails;        /* since the previous sample */
+	bool     failing;
+	uint64_t logged;       /* last warning */
+	char     logwhy[PF_QUEUE_WHY_LEN];
+};
+
+static struct {
+	struct watch_params p;
+	uint64_t      fresh_us;        /* an exec value is current this long */
+	struct slot   slot[IND_MAX];
+	uint32_t      nslots;          /* high-water mark of slot[] */
+	uint32_t      cur;             /* where the last lookup ended */
+	struct forecast fc[WATCH_FORECASTS];
+	bool          fc_used[WATCH_FORECASTS];
+	struct qstate q[HR_MAX_QUEUES];
+	uint32_t      nq;
+	struct ind_set ind;
+	/* the interval's least headroom */
+	bool          b_have;
+	double        b_head;
+	char          b_res[HR_GROUP_LEN];
+	const char   *b_why;
+	/* what the last records point at */
+	char          r_res[HR_GROUP_LEN];
+	struct watch_stats st;
+} W;
+
+/* ---- queues ------------------------------------------------------------------ */
+
+static void
+queue_setup(struct qstate *s, const struct hr_queue_conf *c)
+{
+	char why[PF_QUEUE_WHY_LEN];
+
+	s->capacity = c->capacity;
+	s->ok = pf_queue_init(&s->q, c->name, c->type,
+	    c->type == PF_QUEUE_EXEC ? c->command : c->path, c->timeout_us,
+	    why, sizeof(why)) == 0;
+	if (!s->ok)
+		log_warnx("queue %s: %s: not probed", c->name, why);
+}
+
+static void
+queues_setup(const struct watch_params *p, bool keep)
+{
+	struct qstate old;
+	uint32_t i, j;
+
+	watch_stop();
+	for (i = 0; i < p->nqueues && i < HR_MAX_QUEUES; i++) {
+		const struct hr_queue_conf *c = &p->queue[i];
+		bool found = false;
+
+		/* a queue that stays keeps its last value and growth */
+		for (j = 0; keep && j < W.nq; j++)
+			if (strcmp(W.q[j].q.name, c->name) == 0) {
+				found = true;
+				break;
+			}
+		if (found)
+			old = W.q[j];
+		memset(&W.q[i], 0, sizeof(W.q[i]));
+		W.q[i].q.fd = -1;
+		W.q[i].growth = HR_NAN;
+		if (found && old.q.type == c->type) {
+			W.q[i].depth = old.depth;
+			W.q[i].at = old.at;
+			W.q[i].growth = old.growth;
+		}
+		queue_setup(&W.q[i], c);
+	}
+	W.nq = i;
+}
+
+static void
+queue_value(struct qstate *s, double depth, uint64_t now)
+{
+	W.st.probes++;
+	if (s->at != 0 && now > s->at)
+		s->growth = (depth - s->depth) / ((double)(now - s->at) / 1e6);
+	s->depth = depth;
+	s->at = now;
+	if (s->failing)
+		log_info("queue %s: probing again: depth %g", s->q.name, depth);
+	s->failing = false;
+}
+
+static void
+queue_fail(struct qstate *s, uint64_t now)
+{
+	W.st.probes++;
+	W.st.probe_failures++;
+	s->fails++;
+	if (!s->failing || (strcmp(s->logwhy, s->q.why) != 0 &&
+	    now - s->logged >= QLOG_US)) {
+		log_warnx("queue %s: %s%s%s%s", s->q.name, s->q.why,
+		    s->failing ? "" : " (counted in queue.", s->failing ? "" :
+		    s->q.name, s->failing ? "" : ".fail; logged again only "
+		    "when the reason changes)");
+		snprintf(s->logwhy, sizeof(s->logwhy), "%s", s->q.why);
+		s->logged = now;
+	}
+	s->failing = true;
+	/* a failed probe says nothing about the growth */
+	s->at = 0;
+	s->growth = HR_NAN;
+}
+
+/* The outcome of a command's run. */
+static void
+exec_outcome(struct qstate *s, int r, const struct pf_queue_val *v,
+    uint64_t now)
+{
+	if (r == 0)
+		queue_value(s, v->depth, now);
+	else
+		queue_fail(s, now);
+}
+
+static void
+queues_probe(struct hr_metrics *m, uint64_t now)
+{
+	struct pf_queue_val v;
+	uint32_t i;
+	int r;
+
+	m->nqueues = 0;
+	for (i = 0; i < W.nq; i++) {
+		struct qstate *s = &W.q[i];
+		struct hr_queue_m *o = &m->queue[m->nqueues++];
+		bool fresh;
+
+		snprintf(o->name, sizeof(o->name), "%s", s->q.name);
+		o->capacity = (double)s->capacity;
+		if (!s->ok) {
+			o->depth = o->util = o->growth = HR_NAN;
+			o->fails = 0;
+			continue;
+		}
+		if (s->q.type != PF_QUEUE_EXEC) {
+			r = pf_queue_probe(&s->q, &v);
+			if (r == 0)
+				queue_value(s, v.depth, now);
+			else
+				queue_fail(s, now);
+			fresh = r == 0;
+		} else {
+			/* the value of the last run (started a sample ago);
+			 * then the next run, unless one is still going */
+			fresh = s->at != 0 && now - s->at <= W.fresh_us;
+			if (s->q.pid <= 0) {
+				r = pf_queue_exec_start(&s->q, now);
+				if (r == HR_EIO)
+					queue_fail(s, now);
+			}
+		}
+		o->depth = fresh ? s->depth : HR_NAN;
+		/* an overfull queue is full: its depth says by how much */
+		o->util = !fresh ? HR_NAN : s->depth >= (double)s->capacity ?
+		    1 : s->depth / (double)s->capacity;
+		o->growth = fresh ? s->growth : HR_NAN;
+		o->fails = (double)s->fails;
+		s->fails = 0;
+	}
+}
+
+unsigned
+watch_pollfds(struct pf_pollfd *p, unsigned max, uint64_t *deadline)
+{
+	unsigned n = 0;
+	uint32_t i;
+	int fd;
+
+	for (i = 0; i < W.nq; i++) {
+		struct pf_queue *q = &W.q[i].q;
+
+		if (q->type != PF_QUEUE_EXEC || q->pid <= 0)
+			continue;
+		if (pf_queue_exec_wake(q) < *deadline)
+			*deadline = pf_queue_exec_wake(q);
+		if ((fd = pf_queue_exec_fd(q)) >= 0 && n < max) {
+			p[n].fd = fd;
+			p[n].events = PF_IN;
+			p[n].revents = 0;
+			n++;
+		}
+	}
+	return n;
+}
+
+void
+watch_io(const struct pf_pollfd *p, unsigned n, uint64_t now)
+{
+	struct pf_queue_val v;
+	uint32_t i;
+	unsigned k;
+	int r, fd;
+
+	for (i = 0; i < W.nq; i++) {
+		struct qstate *s = &W.q[i];
+		bool ready = false;
+
+		if (s->q.type != PF_QUEUE_EXEC || s->q.pid <= 0)
+			continue;
+		fd = pf_queue_exec_fd(&s->q);
+		for (k = 0; fd >= 0 && k < n; k++)
+			if (p[k].fd == fd && p[k].revents != 0)
+				ready = true;
+		if (!ready && now < pf_queue_exec_wake(&s->q))
+			continue;
+		r = pf_queue_exec_step(&s->q, now, &v);
+		if (r == HR_EAGAIN)
+			continue;
+		exec_outcome(s, r, &v, now);
+	}
+	W.st.exec_kills = 0;
+	for (i = 0; i < W.nq; i++)
+		W.st.exec_kills += W.q[i].q.kills;
+}
+
+void
+watch_stop(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < W.nq; i++)
+		if (W.q[i].q.type == PF_QUEUE_EXEC && W.q[i].q.pid > 0)
+			pf_queue_exec_cancel(&W.q[i].q);
+}
+
+/* ---- resources ---------------------------------------------------------------- */
+
+static int16_t
+fc_new(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < WATCH_FORECASTS; i++)
+		if (!W.fc_used[i]) {
+			struct forecast_params fp;
+
+			forecast_params_default(&fp);
+			fp.horizon_s = W.p.horizon_s;
+			forecast_init(&W.fc[i], &fp);
+			W.fc_used[i] = true;
+			return (int16_t)i;
+		}
+	W.st.overflow++;
+	return -1;
+}
+
+static bool
+fills(enum ind_kind k)
+{
+	return k == IND_MEM || k == IND_CG_MEM || k == IND_CONNTRACK ||
+	    k == IND_FD || k == IND_PID || k == IND_FS || k == IND_QUEUE;
+}
+
+static void
+slot_free(struct slot *s)
+{
+	int j;
+
+	for (j = 0; j < 2; j++)
+		if (s->fc[j] >= 0)
+			W.fc_used[s->fc[j]] = false;
+	memset(s, 0, sizeof(*s));
+}
+
+/* The slot of resource r, made if new; NULL when the table is full. */
+static struct slot *
+slot_of(const struct ind_res *r)
+{
+	struct slot *s, *free_s = NULL;
+	uint32_t k, i;
+
+	for (k = 0; k < W.nslots; k++) {
+		i = (W.cur + k) % W.nslots;
+		s = &W.slot[i];
+		if (s->used && strcmp(s->group, r->group) == 0) {
+			W.cur = i + 1;
+			return s;
+		}
+	}
+	for (i = 0; i < W.nslots; i++)
+		if (!W.slot[i].used) {
+			free_s = &W.slot[i];
+			break;
+		}
+	if (free_s == NULL) {
+		if (W.nslots >= IND_MAX) {
+			W.st.overflow++;
+			return NULL;
+		}
+		free_s = &W.slot[W.nslots++];
+	}
+	s = free_s;
+	memset(s, 0, sizeof(*s));
+	s->used = true;
+	s->kind = r->kind;
+	memcpy(s->group, r->group, sizeof(s->group));
+	s->fc[0] = s->fc[1] = -1;
+	if (fills((enum ind_kind)r->kind)) {
+		s->fc[0] = fc_new();
+		if (r->kind == IND_FS)
+			s->fc[1] = fc_new();
+	}
+	return s;
+}
+
+/* The fill(s) of a filling resource, for its forecasts. */
+static void
+fill_of(const struct hr_metrics *m, const struct ind_res *r, double f[2])
+{
+	f[0] = f[1] = HR_NAN;
+	switch (r->kind) {
+	case IND_MEM:       f[0] = m->mem_util; break;
+	case IND_CG_MEM:    f[0] = m->cg_mem_util; break;
+	case IND_CONNTRACK: f[0] = m->conntrack_fill; break;
+	case IND_FD:        f[0] = m->fd_fill; break;
+	case IND_PID:       f[0] = m->pid_fill; break;
+	case IND_FS:
+		f[0] = m->mount[r->idx].util;
+		f[1] = m->mount[r->idx].inodes_util;
+		break;
+	case IND_QUEUE:     f[0] = m->queue[r->idx].util; break;
+	default:            break;
+	}
+}
+
+static void
+forecast_step(const struct hr_metrics *m, struct slot *s,
+    struct ind_res *r, double t_s)
+{
+	double f[2], eta, best = HR_NAN;
+	int j;
+
+	fill_of(m, r, f);
+	for (j = 0; j < 2; j++) {
+		if (s->fc[j] < 0)
+			continue;
+		forecast_add(&W.fc[s->fc[j]], t_s, f[j]);
+		if (forecast_eta(&W.fc[s->fc[j]], &eta) &&
+		    (isnan(best) || eta < best))
+			best = eta;
+	}
+	r->tte = best;
+}
+
+/* ---- events ------------------------------------------------------------------- */
+
+static void
+resource_name(char *dst, size_t cap, const char *group)
+{
+	size_t n = strlen(group);
+
+	if (n > 0 && group[n - 1] == '.')
+		n--;
+	snprintf(dst, cap, "%.*s", (int)n, group);
+}
+
+static void
+emit(struct slot *s, int cond, bool raised, const char *why,
+    uint64_t held_us)
+{
+	char res[HR_GROUP_LEN];
+	struct watch_event ev;
+
+	resource_name(res, sizeof(res), s->group);
+	ev.cond = cond;
+	ev.raised = raised;
+	ev.resource = res;
+	ev.why = why != NULL ? why : "utilisation";
+	ev.headroom = s->headroom;
+	ev.tte = s->tte;
+	ev.level = cond == WATCH_HEADROOM ? (raised ? W.p.below : W.p.clear) :
+	    (raised ? W.p.within_s : W.p.within_s * TTE_CLEAR);
+	ev.held_s = (double)held_us / 1e6;
+	if (raised) {
+		W.st.raised++;
+		W.st.active++;
+	} else {
+		W.st.cleared++;
+		W.st.active--;
+	}
+	if (W.p.on_event != NULL)
+		W.p.on_event(W.p.ctx, &ev);
+}
+
+/*
+ * One condition, one sample: bad/good say whether the value is past
+ * the raise or the clear threshold (neither: between them, or unknown,
+ * and nothing changes).  A change must hold for hold_us.
+ */
+static void
+decide(struct slot *s, int cond, bool bad, bool good, uint64_t now)
+{
+	struct cond *c = &s->c[cond];
+	bool toward = c->raised ? good : bad;
+
+	if (!toward) {
+		c->since = 0;
+		return;
+	}
+	if (c->since == 0)
+		c->since = now;
+	if (now - c->since < W.p.hold_us)
+		return;
+	c->raised = !c->raised;
+	if (c->raised) {
+		c->began = c->since;
+		emit(s, cond, true, s->why, now - c->since);
+	} else {
+		emit(s, cond, false, s->why, now - c->began);
+	}
+	c->since = 0;
+}
+
+static void
+events_step(struct slot *s, uint64_t now)
+{
+	double h = s->headroom, t = s->tte;
+
+	if (!W.p.events)
+		return;
+	decide(s, WATCH_HEADROOM, !isnan(h) && h < W.p.below,
+	    !isnan(h) && h >= W.p.clear, now);
+	if (W.p.within_s > 0 && s->fc[0] >= 0)
+		decide(s, WATCH_EXHAUSTION, !isnan(t) && t < W.p.within_s,
+		    isnan(t) || t >= W.p.within_s * TTE_CLEAR, now);
+}
+
+/* Resources gone for GRACE_US: raised conditions cleared, forgotten. */
+static void
+sweep(uint64_t now)
+{
+	uint32_t i;
+	int c;
+
+	for (i = 0; i < W.nslots; i++) {
+		struct slot *s = &W.slot[i];
+
+		if (!s->used || now - s->seen < GRACE_US)
+			continue;
+		s->headroom = s->tte = HR_NAN;
+		for (c = 0; c < WATCH_CONDS; c++)
+			if (s->c[c].raised)
+				emit(s, c, false, "vanished",
+				    now - s->c[c].began);
+		slot_free(s);
+	}
+	while (W.nslots > 0 && !W.slot[W.nslots - 1].used)
+		W.nslots--;
+}
+
+/* ---- per sample ----------------------------------------------------------------- */
+
+void
+watch_sample(struct hr_metrics *m, uint64_t now)
+{
+	double t_s = (double)now / 1e6;
+	struct ind_set *set = &W.ind;
+	uint32_t i;
+
+	queues_probe(m, now);
+	indicators_compute(m, set);
+	for (i = 0; i < set->n; i++) {
+		struct ind_res *r = &set->r[i];
+		struct slot *s = slot_of(r);
+
+		if (s == NULL)
+			continue;
+		s->seen = now;
+		forecast_step(m, s, r, t_s);
+		s->headroom = r->headroom;
+		s->tte = r->tte;
+		s->why = r->why;
+		events_step(s, now);
+	}
+	sweep(now);
+	if (set->bottleneck >= 0) {
+		const struct ind_res *b = &set->r[set->bottleneck];
+
+		if (!W.b_have || b->headroom < W.b_head) {
+			W.b_have = true;
+			W.b_head = b->headroom;
+			W.b_why = b->why;
+			resource_name(W.b_res, sizeof(W.b_res), b->group);
+		}
+	}
+	m->ind = set;
+}
+
+uint32_t
+watch_records(struct hr_rec *r, uint32_t cap)
+{
+	bool have = W.b_have;
+
+	W.b_have = false;
+	if (!have || cap < 3)
+		return 0;
+	memcpy(W.r_res, W.b_res, sizeof(W.r_res));
+	memset(r, 0, 3 * sizeof(*r));
+	r[0].group = r[1].group = r[2].group = "bottleneck.";
+	r[0].name = "res";
+	r[0].vs = W.r_res;
+	r[1].name = "why";
+	r[1].vs = W.b_why;
+	r[2].name = "headroom";
+	r[2].unit = "/";
+	r[2].v = senml_quantise("/", W.b_head);
+	return 3;
+}
+
+/* ---- set-up ---------------------------------------------------------------------- */
+
+static void
+params_set(const struct watch_params *p)
+{
+	uint64_t t = 0;
+	uint32_t i;
+
+	W.p = *p;
+	/* an exec value counts until two periods have passed, or the
+	 * longest timeout and a period: a slow command still reports */
+	for (i = 0; i < p->nqueues; i++)
+		if (p->queue[i].type == PF_QUEUE_EXEC &&
+		    p->queue[i].timeout_us > t)
+			t = p->queue[i].timeout_us;
+	W.fresh_us = 2 * p->period_us > t + p->period_us ?
+	    2 * p->period_us : t + p->period_us;
+}
+
+void
+watch_init(const struct watch_params *p)
+{
+	watch_stop();
+	memset(&W, 0, sizeof(W));
+	params_set(p);
+	queues_setup(p, false);
+}
+
+void
+watch_reconfigure(const struct watch_params *p)
+{
+	bool horizon = p->horizon_s != W.p.horizon_s;
+	uint32_t i;
+
+	params_set(p);
+	queues_setup(p, true);
+	if (!horizon)
+		return;
+	/* a new bucket width: the history does not fit it */
+	log_info("watch: forecast horizon changed: forecasts start over");
+	for (i = 0; i < WATCH_FORECASTS; i++)
+		if (W.fc_used[i]) {
+			struct forecast_params fp;
+
+			forecast_params_default(&fp);
+			fp.horizon_s = W.p.horizon_s;
+			forecast_init(&W.fc[i], &fp);
+		}
+}
+
+const struct watch_stats *
+watch_stats(void)
+{
+	return &W.st;
+}
