@@ -99,7 +99,7 @@ static const struct key keys[] = {
 	    "10s" },
 	{ "spool", "replay_rate", K_UINT, O(replay_rate), 1, 10000, "10" },
 
-	{ "forecast", "horizon", K_DUR, O(forecast_horizon_us), US(600),
+	{ "forecast", "horizon", K_DUR, O(forecast_horizon_us), US(60),
 	    US(30 * 86400), "6h" },
 
 	{ "events", "enabled", K_BOOL, O(events_enabled), 0, 0, "yes" },
@@ -946,6 +946,11 @@ cross_checks(struct load *l)
 	    c->report_interval_us % c->sample_period_us != 0)
 		ERR("agent", "report_interval", "must be a whole multiple of "
 		    "sample_period");
+	/* the trend is fitted to 32 buckets: each needs samples */
+	if (c->forecast_horizon_us < 32 * c->sample_period_us)
+		ERR("forecast", "horizon", "must be at least 32 sample periods "
+		    "(%llu s): the trend is fitted to 32 time buckets",
+		    (unsigned long long)(32 * c->sample_period_us / 1000000));
 	/* "headroom sample -c": a file with no broker or TLS set up yet is
 	 * fine for trying the sampling sections */
 	if (l->local)

@@ -268,8 +268,10 @@ printf '[events]\nenabled = maybe\n' | conf ev_enabled
 expect_err ev_enabled 2 "events] enabled" "not yes or no"
 printf '[events]\nhold = 1s\nhold = 2s\n' | conf ev_twice
 expect_err ev_twice 3 "events] hold" "set twice (first on line 2)"
-printf '[forecast]\nhorizon = 5m\n' | conf horizon_short
-expect_err horizon_short 2 "forecast] horizon" "'5m' is out of range"
+printf '[forecast]\nhorizon = 50s\n' | conf horizon_short
+expect_err horizon_short 2 "forecast] horizon" "'50s' is out of range"
+printf '[agent]\nsample_period = 10s\nreport_interval = 10s\n[forecast]\nhorizon = 5m\n' | conf horizon_few
+expect_err horizon_few 5 "forecast] horizon" "at least 32 sample periods (320 s)"
 printf '[forecast]\nhorizon = 31d\n' | conf horizon_long
 expect_err horizon_long 2 "forecast] horizon" "out of range"
 printf '[forecast]\nwindow = 6h\n' | conf fc_unknown
