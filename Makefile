@@ -68,7 +68,7 @@ MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
 TEST_NAMES := test_scan test_procfs test_sysfs test_rate test_metrics \
               test_units test_json test_fixtures test_noalloc test_senml \
               test_net test_spool test_forecast test_queue \
-              test_indicators
+              test_indicators test_watch
 TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)

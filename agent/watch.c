@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../platform/log.h"
+#include "../platform/platform.h"
 #include "../platform/queue.h"
 #include "forecast.h"
 #include "senml.h"
@@ -42,6 +43,9 @@ struct slot {
 struct qstate {
 	struct pf_queue q;
 	bool     ok;           /* set up (pf_queue_init succeeded) */
+	bool     running;      /* exec: started, outcome not yet taken (a
+	                          process that would not die is given up by
+	                          queue.c while its pid is still set) */
 	uint64_t capacity;
 	double   depth;        /* last value */
 	uint64_t at;           /* when it was taken; 0: none yet */
@@ -91,22 +95,25 @@ queue_setup(struct qstate *s, const struct hr_queue_conf *c)
 static void
 queues_setup(const struct watch_params *p, bool keep)
 {
+	/* the old table, searched while the new one is written */
+	static struct qstate prev[HR_MAX_QUEUES];
 	struct qstate old;
-	uint32_t i, j;
+	uint32_t i, j, nprev = W.nq;
 
 	watch_stop();
+	memcpy(prev, W.q, sizeof(prev));
 	for (i = 0; i < p->nqueues && i < HR_MAX_QUEUES; i++) {
 		const struct hr_queue_conf *c = &p->queue[i];
 		bool found = false;
 
 		/* a queue that stays keeps its last value and growth */
-		for (j = 0; keep && j < W.nq; j++)
-			if (strcmp(W.q[j].q.name, c->name) == 0) {
+		for (j = 0; keep && j < nprev; j++)
+			if (strcmp(prev[j].q.name, c->name) == 0) {
 				found = true;
 				break;
 			}
 		if (found)
-			old = W.q[j];
+			old = prev[j];
 		memset(&W.q[i], 0, sizeof(W.q[i]));
 		W.q[i].q.fd = -1;
 		W.q[i].growth = HR_NAN;
@@ -196,10 +203,14 @@ queues_probe(struct hr_metrics *m, uint64_t now)
 			/* the value of the last run (started a sample ago);
 			 * then the next run, unless one is still going */
 			fresh = s->at != 0 && now - s->at <= W.fresh_us;
-			if (s->q.pid <= 0) {
+			if (!s->running) {
 				r = pf_queue_exec_start(&s->q, now);
-				if (r == HR_EIO)
+				if (r == 0)
+					s->running = true;
+				else if (r == HR_EIO)
 					queue_fail(s, now);
+				/* HR_EAGAIN: a process that would not die
+				 * is not reaped yet: no new one meanwhile */
 			}
 		}
 		o->depth = fresh ? s->depth : HR_NAN;
@@ -222,7 +233,7 @@ watch_pollfds(struct pf_pollfd *p, unsigned max, uint64_t *deadline)
 	for (i = 0; i < W.nq; i++) {
 		struct pf_queue *q = &W.q[i].q;
 
-		if (q->type != PF_QUEUE_EXEC || q->pid <= 0)
+		if (!W.q[i].running)
 			continue;
 		if (pf_queue_exec_wake(q) < *deadline)
 			*deadline = pf_queue_exec_wake(q);
@@ -248,7 +259,7 @@ watch_io(const struct pf_pollfd *p, unsigned n, uint64_t now)
 		struct qstate *s = &W.q[i];
 		bool ready = false;
 
-		if (s->q.type != PF_QUEUE_EXEC || s->q.pid <= 0)
+		if (!s->running)
 			continue;
 		fd = pf_queue_exec_fd(&s->q);
 		for (k = 0; fd >= 0 && k < n; k++)
@@ -259,6 +270,7 @@ watch_io(const struct pf_pollfd *p, unsigned n, uint64_t now)
 		r = pf_queue_exec_step(&s->q, now, &v);
 		if (r == HR_EAGAIN)
 			continue;
+		s->running = false;
 		exec_outcome(s, r, &v, now);
 	}
 	W.st.exec_kills = 0;
@@ -271,9 +283,11 @@ watch_stop(void)
 {
 	uint32_t i;
 
-	for (i = 0; i < W.nq; i++)
+	for (i = 0; i < W.nq; i++) {
 		if (W.q[i].q.type == PF_QUEUE_EXEC && W.q[i].q.pid > 0)
 			pf_queue_exec_cancel(&W.q[i].q);
+		W.q[i].running = false;
+	}
 }
 
 /* ---- resources ---------------------------------------------------------------- */
@@ -542,11 +556,9 @@ watch_sample(struct hr_metrics *m, uint64_t now)
 uint32_t
 watch_records(struct hr_rec *r, uint32_t cap)
 {
-	bool have = W.b_have;
-
-	W.b_have = false;
-	if (!have || cap < 3)
+	if (!W.b_have || cap < 3)
 		return 0;
+	W.b_have = false;
 	memcpy(W.r_res, W.b_res, sizeof(W.r_res));
 	memset(r, 0, 3 * sizeof(*r));
 	r[0].group = r[1].group = r[2].group = "bottleneck.";
@@ -596,6 +608,20 @@ watch_reconfigure(const struct watch_params *p)
 
 	params_set(p);
 	queues_setup(p, true);
+	/* a condition no longer decided cannot stay raised for ever */
+	for (i = 0; i < W.nslots; i++) {
+		struct slot *s = &W.slot[i];
+		int c;
+
+		for (c = 0; c < WATCH_CONDS; c++)
+			if (s->used && s->c[c].raised && (!W.p.events ||
+			    (c == WATCH_EXHAUSTION && W.p.within_s <= 0))) {
+				s->c[c].raised = false;
+				s->c[c].since = 0;
+				emit(s, c, false, "events off",
+				    pf_mono_us() - s->c[c].began);
+			}
+	}
 	if (!horizon)
 		return;
 	/* a new bucket width: the history does not fit it */

@@ -8,20 +8,29 @@
  *           (each value scaled by a random factor in [0.5, 1.5), ratios
  *           kept in [0, 1]): every peak differs from its mean.
  *
+ * The host has the design's two application queues (a spool directory:
+ * the root's proc/, and a number in a file), and its indicators,
+ * forecasts and bottleneck are in the report, as in the agent.
+ *
  * For each: bytes of the first report (with capacities) and of a
- * steady-state report, and CPU time per report encoding.  Writes the
- * steady-state busy report to FILE when given, for the JSON comparison.
+ * steady-state report, and CPU time per report encoding; then the CPU
+ * time of one sample's queue probes, indicators, forecasts and events
+ * (watch_sample).  Writes the steady-state busy report to FILE when
+ * given, for the JSON comparison.
  *
  * usage: bench_report [ROOT] [ID] [FILE]
  */
 #define _DEFAULT_SOURCE
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "agent/agg.h"
 #include "agent/metrics.h"
 #include "agent/senml.h"
+#include "agent/watch.h"
 #include "platform/collect.h"
 #include "platform/platform.h"
 #include "tools/bench.h"
@@ -35,6 +44,8 @@ static uint8_t             buf[256 * 1024];
 static size_t              last_len;
 static int                 busy;
 static unsigned            rnd = 12345;
+static struct hr_queue_conf qc[2];
+static char                qfile[64];
 
 static double
 frand(void)
@@ -74,10 +85,12 @@ report(const struct senml_head *h, uint32_t *nrec)
 	int i;
 
 	for (i = 0; i < 10; i++) {
+		watch_sample(&met, pf_mono_us());
 		series_each(&met, noisy, &agg);
 		agg.nsamples++;
 	}
-	*nrec = agg_finish(&agg, recs, HR_MAX_RECORDS);
+	*nrec = watch_records(recs, HR_MAX_RECORDS);
+	*nrec += agg_finish(&agg, recs + *nrec, HR_MAX_RECORDS - *nrec);
 	last_len = 0;
 	senml_encode(h, recs, *nrec, sizeof(buf), buf, sizeof(buf), keep,
 	    NULL);
@@ -95,8 +108,37 @@ main(int argc, char **argv)
 	double t0, t;
 	FILE *f;
 
-	if (pf_root_set(root) != 0)
+	struct watch_params wp;
+	char dir[PATH_MAX];
+
+	if (pf_root_set(root) != 0 || realpath(root, dir) == NULL ||
+	    strlen(dir) + 6 > sizeof(qc[0].path))
 		return 2;
+	snprintf(qfile, sizeof(qfile), "/tmp/hr-bench-report-%d", (int)getpid());
+	if ((f = fopen(qfile, "w")) == NULL)
+		return 2;
+	fputs("17\n", f);
+	fclose(f);
+	memset(&wp, 0, sizeof(wp));
+	snprintf(qc[0].name, sizeof(qc[0].name), "spool");
+	qc[0].type = PF_QUEUE_DIR;
+	memcpy(qc[0].path, dir, strlen(dir));
+	memcpy(qc[0].path + strlen(dir), "/proc", 6);
+	qc[0].capacity = 1000;
+	snprintf(qc[1].name, sizeof(qc[1].name), "jobs");
+	qc[1].type = PF_QUEUE_FILE;
+	snprintf(qc[1].path, sizeof(qc[1].path), "%s", qfile);
+	qc[1].capacity = 100;
+	wp.queue = qc;
+	wp.nqueues = 2;
+	wp.period_us = 1000000;
+	wp.horizon_s = 6 * 3600;
+	wp.events = true;
+	wp.below = 0.1;
+	wp.clear = 0.15;
+	wp.hold_us = 30000000;
+	wp.within_s = 86400;
+	watch_init(&wp);
 	pf_collect_init(&col, NULL);
 	pf_collect(&col, &samp[0]);
 	pf_collect(&col, &samp[1]);
@@ -119,5 +161,13 @@ main(int argc, char **argv)
 			fclose(f);
 		}
 	}
+	t0 = bench_cpu_us();
+	for (i = 0; i < rounds; i++)
+		watch_sample(&met, pf_mono_us());
+	t = (bench_cpu_us() - t0) / rounds;
+	printf("watch  %u resources (2 queues probed), %.2f us per sample "
+	    "(queue probes, indicators, forecasts, events)\n",
+	    ((const struct ind_set *)met.ind)->n, t);
+	unlink(qfile);
 	return 0;
 }
