@@ -347,6 +347,21 @@ senml_encode(const struct senml_head *h, const struct hr_rec *rec,
 
 /* ---- status packs (birth and offline) ------------------------------------------ */
 
+/* Text records {n, vs}, directly below the agent's base name. */
+static void
+o_texts(struct out *o, const struct senml_text *txt, size_t nt)
+{
+	size_t i;
+
+	for (i = 0; i < nt; i++) {
+		o_map(o, 2);
+		o_int(o, SENML_N);
+		o_str(o, txt[i].name);
+		o_int(o, SENML_VS);
+		o_str(o, txt[i].value);
+	}
+}
+
 int
 senml_status(const struct senml_head *h, const struct senml_text *txt,
     size_t nt, const struct hr_rec *rec, size_t n, uint8_t *buf, size_t cap,
@@ -357,14 +372,7 @@ senml_status(const struct senml_head *h, const struct senml_text *txt,
 
 	o_array(&o, 2 + nt + n);
 	o_head(&o, h);
-
-	for (i = 0; i < nt; i++) {
-		o_map(&o, 2);
-		o_int(&o, SENML_N);
-		o_str(&o, txt[i].name);
-		o_int(&o, SENML_VS);
-		o_str(&o, txt[i].value);
-	}
+	o_texts(&o, txt, nt);
 	for (i = 0; i < n; i++)
 		o_rec(&o, h, &rec[i], i ? &rec[i - 1] : NULL);
 	*len = o.len;
@@ -389,13 +397,7 @@ senml_event(const struct senml_head *h, const struct senml_text *txt,
 	o_str(&o, "seq");
 	o_int(&o, SENML_V);
 	o_uint(&o, h->seq);
-	for (i = 0; i < nt; i++) {
-		o_map(&o, 2);
-		o_int(&o, SENML_N);
-		o_str(&o, txt[i].name);
-		o_int(&o, SENML_VS);
-		o_str(&o, txt[i].value);
-	}
+	o_texts(&o, txt, nt);
 	/* a unit in each record that changes it: an event has few */
 	for (i = 0; i < nn; i++) {
 		bool u = unit == NULL || strcmp(unit, num[i].unit) != 0;

@@ -294,6 +294,122 @@ find(uint32_t n, const char *group, const char *name, bool peak)
 	return NULL;
 }
 
+/* Records as our decoder resolves them, for the tests below. */
+struct seen {
+	unsigned        n;
+	struct dec_rec  r[16];
+};
+
+static int
+keep_rec(void *ctx, const struct dec_rec *r)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 16)
+		s->r[s->n] = *r;
+	s->n++;
+	return 0;
+}
+
+static void
+decode_all(const uint8_t *b, size_t len, struct seen *s)
+{
+	char err[256];
+	size_t used;
+
+	memset(s, 0, sizeof(*s));
+	if (senml_decode(b, len, &used, keep_rec, s, err, sizeof(err)) != 0)
+		fail_msg("does not decode: %s", err);
+	assert_int_equal(used, len);
+}
+
+/*
+ * A report's text records (the bottleneck) come first, carry vs and no
+ * unit, and leave no base unit behind: the first number states its own.
+ */
+static void
+t_text_records(void **state)
+{
+	static const struct hr_rec rec[] = {
+		{ "bottleneck.", "res", false, NULL, 0, "disk.sda" },
+		{ "bottleneck.", "why", false, NULL, 0, "busy time" },
+		{ "bottleneck.", "headroom", false, "/", 0.25, NULL },
+		{ "disk.sda.", "util", false, "/", 0.75, NULL },
+	};
+	struct senml_head h = { "edge-1", 1795430610.0, 10, 3,
+	    "0123456789abcdef" };
+	uint8_t b[512];
+	struct seen s;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(senml_pack(&h, rec, 4, 0, 0, b, sizeof(b), &len), 0);
+	decode_all(b, len, &s);
+	assert_int_equal(s.n, 8);                 /* 4 metadata + 4 */
+	assert_string_equal(s.r[4].name, "edge-1/bottleneck.res");
+	assert_int_equal(s.r[4].kind, DEC_VS);
+	assert_string_equal(s.r[4].vs, "disk.sda");
+	assert_string_equal(s.r[4].unit, "");
+	assert_string_equal(s.r[5].name, "edge-1/bottleneck.why");
+	assert_string_equal(s.r[5].vs, "busy time");
+	assert_string_equal(s.r[5].unit, "");
+	assert_string_equal(s.r[6].name, "edge-1/bottleneck.headroom");
+	assert_int_equal(s.r[6].kind, DEC_V);
+	assert_string_equal(s.r[6].unit, "/");
+	assert_true(s.r[6].v == 0.25);
+	assert_string_equal(s.r[7].name, "edge-1/disk.sda.util");
+	assert_string_equal(s.r[7].unit, "/");
+}
+
+/* The event pack: metadata with its own seq, texts, then numbers with
+ * their units, quantised. */
+static void
+t_event_pack(void **state)
+{
+	static const struct senml_text t[] = {
+		{ "event", "headroom" }, { "state", "raised" },
+		{ "resource", "queue.mail" }, { "why", "depth" },
+	};
+	static const struct senml_num v[] = {
+		{ "headroom", "/", 0.1 }, { "level", "/", 0.1 },
+		{ "tte", "s", 1234.56 }, { "held", "s", 30 },
+	};
+	struct senml_head h = { "edge-1", 1795430610.5, 0, 7,
+	    "0123456789abcdef" };
+	uint8_t b[512];
+	struct seen s;
+	size_t len, need;
+
+	(void)state;
+	assert_int_equal(senml_event(&h, t, 4, v, 4, b, sizeof(b), &len), 0);
+	decode_all(b, len, &s);
+	assert_int_equal(s.n, 11);
+	assert_string_equal(s.r[0].name, "edge-1/schema");
+	assert_true(s.r[0].time == 1795430610.5);
+	assert_string_equal(s.r[1].name, "edge-1/boot");
+	assert_string_equal(s.r[2].name, "edge-1/seq");
+	assert_true(s.r[2].v == 7);
+	assert_string_equal(s.r[3].name, "edge-1/event");
+	assert_string_equal(s.r[3].vs, "headroom");
+	assert_string_equal(s.r[5].vs, "queue.mail");
+	assert_string_equal(s.r[7].name, "edge-1/headroom");
+	assert_string_equal(s.r[7].unit, "/");
+	assert_true(s.r[7].v == senml_quantise("/", 0.1));
+	assert_string_equal(s.r[8].unit, "/");     /* base unit carried */
+	assert_string_equal(s.r[9].name, "edge-1/tte");
+	assert_string_equal(s.r[9].unit, "s");
+	assert_true(s.r[9].v == senml_quantise("s", 1234.56));
+	assert_string_equal(s.r[10].name, "edge-1/held");
+	assert_true(s.r[10].v == 30);
+	for (unsigned i = 0; i < s.n; i++)
+		assert_true(s.r[i].time == 1795430610.5);
+	/* too small a buffer: the size needed, exactly */
+	need = len;
+	assert_int_equal(senml_event(&h, t, 4, v, 4, b, need - 1, &len),
+	    HR_ETRUNC);
+	assert_int_equal(len, need);
+}
+
 static void
 t_agg_mean_peak_sum(void **state)
 {
@@ -328,6 +444,28 @@ t_agg_mean_peak_sum(void **state)
 	n = agg_finish(&agg, recs, HR_MAX_RECORDS);
 	assert_int_equal(n, 1);
 	assert_true(recs[0].v == 1);
+}
+
+/* Headroom and time to exhaustion: the least value, one record. */
+static void
+t_agg_least(void **state)
+{
+	static const struct hr_series_desc d_room = { "headroom", "/",
+	    HR_AGG_MIN };
+	const struct hr_rec *r;
+	uint32_t n;
+
+	(void)state;
+	agg_init(&agg);
+	agg_add_value(&agg, "mem.", &d_room, 0.5);
+	agg_add_value(&agg, "mem.", &d_room, 0.125);
+	agg_add_value(&agg, "mem.", &d_room, 0.75);
+	n = agg_finish(&agg, recs, HR_MAX_RECORDS);
+	assert_int_equal(n, 1);
+	assert_non_null(r = find(n, "mem.", "headroom", false));
+	assert_true(r->v == 0.125);
+	assert_null(find(n, "mem.", "headroom", true));
+	assert_null(r->vs);
 }
 
 static void
@@ -389,7 +527,10 @@ main(void)
 		cmocka_unit_test(t_shortest_numbers),
 		cmocka_unit_test(t_parts),
 		cmocka_unit_test(t_record_too_big_for_any_part),
+		cmocka_unit_test(t_text_records),
+		cmocka_unit_test(t_event_pack),
 		cmocka_unit_test(t_agg_mean_peak_sum),
+		cmocka_unit_test(t_agg_least),
 		cmocka_unit_test(t_agg_capacity_on_change),
 		cmocka_unit_test(t_agg_overflow_counted),
 	};
