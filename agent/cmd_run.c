@@ -460,9 +460,14 @@ event_out(void *ctx, const struct watch_event *ev)
 	v[nv++] = (struct senml_num){ "held", "s", ev->held_s };
 	head_now(&h);
 	h.seq = ++stats.events;
-	log_info("event %llu: %s %s on %s (%s): headroom %.3g, time to "
-	    "exhaustion %.0f s", (unsigned long long)h.seq, t[0].value,
-	    t[1].value, ev->resource, ev->why, ev->headroom, ev->tte);
+	if (isnan(ev->tte))
+		log_info("event %llu: %s %s on %s (%s): headroom %.3g",
+		    (unsigned long long)h.seq, t[0].value, t[1].value,
+		    ev->resource, ev->why, ev->headroom);
+	else
+		log_info("event %llu: %s %s on %s (%s): headroom %.3g, full "
+		    "in %.0f s", (unsigned long long)h.seq, t[0].value,
+		    t[1].value, ev->resource, ev->why, ev->headroom, ev->tte);
 	if (senml_event(&h, t, 4, v, nv, evbuf, sizeof(evbuf), &len) != 0) {
 		outbox_count_encode();
 		return;

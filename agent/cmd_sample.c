@@ -119,11 +119,11 @@ static void
 event_log(void *ctx, const struct watch_event *ev)
 {
 	(void)ctx;
-	log_info("event: %s %s on %s (%s): headroom %.3g, time to exhaustion "
-	    "%.0f s, level %g, held %.0f s", ev->cond == WATCH_HEADROOM ?
-	    "headroom" : "exhaustion", ev->raised ? "raised" : "cleared",
-	    ev->resource, ev->why, ev->headroom, ev->tte, ev->level,
-	    ev->held_s);
+	log_info("event: %s %s on %s (%s): headroom %.3g, full in %.0f s "
+	    "(nan: no forecast), level %g, held %.0f s",
+	    ev->cond == WATCH_HEADROOM ? "headroom" : "exhaustion",
+	    ev->raised ? "raised" : "cleared", ev->resource, ev->why,
+	    ev->headroom, ev->tte, ev->level, ev->held_s);
 }
 
 /* Sleep until next, running queue commands meanwhile (watch.h).
