@@ -278,9 +278,11 @@ show_table_header(char *buf, size_t cap)
 {
 	int n = snprintf(buf, cap, "%s\n%s\n",
 	    "----cpu%----- --load-- --mem%-- ---psi%-some-- "
-	    "---------disk--------- -------net------- --fill%--",
+	    "---------disk--------- -------net------- --fill%-- "
+	    "---bottleneck---",
 	    " use  sys  iow  load1 run  mem swp  cpu  mem  io "
-	    " util  r/s   w/s  MB/s  rxMb/s txMb/s util  fd pid");
+	    " util  r/s   w/s  MB/s  rxMb/s txMb/s util  fd pid "
+	    "room resource");
 	return n < 0 || (size_t)n >= cap ? HR_ETRUNC : n;
 }
 
@@ -324,7 +326,9 @@ show_table_row(const struct hr_metrics *m, char *buf, size_t cap)
 {
 	char c1[8], c2[8], c3[8], l1[10], rn[8], me[8], sw[8];
 	char p1[8], p2[8], p3[8], du[8], dr[10], dw[10], db[10];
-	char nr[10], nt[10], nu[8], fd[8], pd[8];
+	char nr[10], nt[10], nu[8], fd[8], pd[8], rm[8];
+	char bn[HR_GROUP_LEN] = "-";
+	const struct ind_set *is = m->ind;
 	double dutil = HR_NAN, riops = HR_NAN, wiops = HR_NAN, bytes = HR_NAN;
 	double rx = HR_NAN, tx = HR_NAN, nutil = HR_NAN;
 	uint32_t i;
@@ -362,9 +366,18 @@ show_table_row(const struct hr_metrics *m, char *buf, size_t cap)
 	pct(nu, sizeof(nu), 4, nutil);
 	pct(fd, sizeof(fd), 3, m->fd_fill);
 	pct(pd, sizeof(pd), 3, m->pid_fill);
+	/* the resource with the least headroom, and that headroom */
+	pct(rm, sizeof(rm), 4, is != NULL && is->bottleneck >= 0 ?
+	    is->r[is->bottleneck].headroom : HR_NAN);
+	if (is != NULL && is->bottleneck >= 0) {
+		size_t k = strlen(is->r[is->bottleneck].group);
+
+		snprintf(bn, sizeof(bn), "%.*s", (int)(k > 0 ? k - 1 : 0),
+		    is->r[is->bottleneck].group);
+	}
 	n = snprintf(buf, cap,
-	    "%s %s %s %s %s %s %s %s %s %s %s %s %s %s  %s %s %s %s %s\n",
-	    c1, c2, c3, l1, rn, me, sw, p1, p2, p3, du, dr, dw, db, nr, nt,
-	    nu, fd, pd);
+	    "%s %s %s %s %s %s %s %s %s %s %s %s %s %s  %s %s %s %s %s %s "
+	    "%s\n", c1, c2, c3, l1, rn, me, sw, p1, p2, p3, du, dr, dw, db, nr,
+	    nt, nu, fd, pd, rm, bn);
 	return n < 0 || (size_t)n >= cap ? HR_ETRUNC : n;
 }
