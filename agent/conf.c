@@ -1022,7 +1022,11 @@ apply_defaults(struct hr_conf *c, struct load *l)
 	char why[512];
 	size_t i;
 
-	memset(c, 0, sizeof(*c));
+	/* the queue table is cleared entry by entry as sections appear
+	 * (queue_begin): on a host without queues its pages stay untouched */
+	memset(c, 0, offsetof(struct hr_conf, queue));
+	memset((char *)c + offsetof(struct hr_conf, nqueues), 0,
+	    sizeof(*c) - offsetof(struct hr_conf, nqueues));
 	for (i = 0; i < NKEYS; i++)
 		if (set_value(c, &keys[i], keys[i].def, why, sizeof(why)) != 0)
 			error_at(l, 0, keys[i].section, keys[i].name,

@@ -101,7 +101,7 @@ queues_setup(const struct watch_params *p, bool keep)
 	uint32_t i, j, nprev = W.nq;
 
 	watch_stop();
-	memcpy(prev, W.q, sizeof(prev));
+	memcpy(prev, W.q, nprev * sizeof(prev[0]));
 	for (i = 0; i < p->nqueues && i < HR_MAX_QUEUES; i++) {
 		const struct hr_queue_conf *c = &p->queue[i];
 		bool found = false;
@@ -150,8 +150,9 @@ queue_fail(struct qstate *s, uint64_t now)
 	    now - s->logged >= QLOG_US)) {
 		log_warnx("queue %s: %s%s%s%s", s->q.name, s->q.why,
 		    s->failing ? "" : " (counted in queue.", s->failing ? "" :
-		    s->q.name, s->failing ? "" : ".fail; logged again only "
-		    "when the reason changes)");
+		    s->q.name, s->failing ? "" : ".fail; not logged again "
+		    "while it fails for the same reason; another reason at "
+		    "most once a minute)");
 		snprintf(s->logwhy, sizeof(s->logwhy), "%s", s->q.why);
 		s->logged = now;
 	}
@@ -591,11 +592,27 @@ params_set(const struct watch_params *p)
 	    2 * p->period_us : t + p->period_us;
 }
 
+/*
+ * Start over.  Only what was used is cleared (the storage is static, so
+ * zero at first): the tables are sized for the largest host, and pages
+ * a host never uses are never touched.
+ */
 void
 watch_init(const struct watch_params *p)
 {
+	uint32_t i;
+
 	watch_stop();
-	memset(&W, 0, sizeof(W));
+	memset(W.slot, 0, W.nslots * sizeof(W.slot[0]));
+	W.nslots = 0;
+	W.cur = 0;
+	for (i = 0; i < WATCH_FORECASTS; i++)
+		W.fc_used[i] = false;
+	W.nq = 0;
+	W.ind.n = 0;
+	W.ind.bottleneck = -1;
+	W.b_have = false;
+	memset(&W.st, 0, sizeof(W.st));
 	params_set(p);
 	queues_setup(p, false);
 }

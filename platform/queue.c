@@ -33,6 +33,9 @@
 /* How often an exiting command is checked for: it has closed its output,
  * so it is normally gone at once. */
 #define REAP_POLL_US    2000ULL
+/* How often a running command is checked for having exited while its
+ * output stays open (something it started in the background holds it). */
+#define EXITED_POLL_US  50000ULL
 /* A killed process not gone by then is left to a later call. */
 #define DYING_MAX_US    1000000ULL
 #define CANCEL_WAIT_US  100000ULL
@@ -815,6 +818,20 @@ outcome(struct pf_queue *q, const siginfo_t *si, struct pf_queue_val *v)
 	return rc;
 }
 
+/* The command itself has exited (looked at without reaping it). */
+static int
+leader_exited(const struct pf_queue *q)
+{
+	siginfo_t si;
+	int rc;
+
+	memset(&si, 0, sizeof(si));
+	while ((rc = waitid(P_PID, (id_t)q->pid, &si,
+	    WEXITED | WNOHANG | WNOWAIT)) < 0 && errno == EINTR)
+		;
+	return rc < 0 || si.si_pid != 0;
+}
+
 /* Output closed: the outcome once the process has exited. */
 static int
 step_reaping(struct pf_queue *q, uint64_t now_us, struct pf_queue_val *v)
@@ -866,11 +883,25 @@ pf_queue_exec_step(struct pf_queue *q, uint64_t now_us,
 		rc = read_out(q, now_us);
 		if (rc < 0)
 			return rc;       /* killed: outcome, or reaping */
+		if (rc == 0 && leader_exited(q)) {
+			/* it printed and exited, but something it left in
+			 * the background holds the output open: what was
+			 * written by then is the answer (read it all, then
+			 * its group is killed by step_reaping) */
+			rc = read_out(q, now_us);
+			if (rc < 0)
+				return rc;
+			if (q->fd >= 0)
+				close_out(q);
+			rc = 1;
+		}
 		if (rc == 0) {
 			if (now_us >= q->deadline_us)
 				return kill_run(q, now_us, HR_EIO,
 				    "timed out");
-			q->wake_us = q->deadline_us;
+			q->wake_us = now_us + EXITED_POLL_US;
+			if (q->wake_us > q->deadline_us)
+				q->wake_us = q->deadline_us;
 			return HR_EAGAIN;
 		}
 		q->state = RUN_REAPING;

@@ -179,7 +179,9 @@ uint64_t pf_queue_exec_wake(const struct pf_queue *q);
  *   HR_EIO     "timed out" (killed), "exit N", "killed by signal N"
  *   HR_ENOENT  "cannot run ARGV0: No such file or directory"
  * Anything the command left in its process group is killed when it
- * ends.  A process that will not die (uninterruptible sleep) is given
+ * ends: when it exits, what it printed by then is its answer, even if
+ * something it started in the background still holds its output open
+ * (looked for every 50 ms while it runs).  A process that will not die (uninterruptible sleep) is given
  * up after a second: the outcome is returned, and the process is reaped
  * by a later call (start refuses to run another one before).
  */
