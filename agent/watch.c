@@ -38,6 +38,8 @@ struct slot {
 	struct cond c[WATCH_CONDS];
 	double      headroom, tte;
 	const char *why;
+	const char *tte_why;   /* which fill the forecast is of: for a
+	                          mount "space" or "inodes" */
 };
 
 struct qstate {
@@ -404,8 +406,12 @@ forecast_step(const struct hr_metrics *m, struct slot *s,
 			continue;
 		forecast_add(&W.fc[s->fc[j]], t_s, f[j]);
 		if (forecast_eta(&W.fc[s->fc[j]], &eta) &&
-		    (isnan(best) || eta < best))
+		    (isnan(best) || eta < best)) {
 			best = eta;
+			/* the sooner side is what will run out */
+			s->tte_why = r->kind != IND_FS ? r->why :
+			    j == 0 ? "space" : "inodes";
+		}
 	}
 	r->tte = best;
 }
@@ -460,6 +466,9 @@ decide(struct slot *s, int cond, bool bad, bool good, uint64_t now)
 {
 	struct cond *c = &s->c[cond];
 	bool toward = c->raised ? good : bad;
+	/* an exhaustion is of the side forecast to fill first */
+	const char *why = cond == WATCH_EXHAUSTION && s->tte_why != NULL ?
+	    s->tte_why : s->why;
 
 	if (!toward) {
 		c->since = 0;
@@ -472,9 +481,9 @@ decide(struct slot *s, int cond, bool bad, bool good, uint64_t now)
 	c->raised = !c->raised;
 	if (c->raised) {
 		c->began = c->since;
-		emit(s, cond, true, s->why, now - c->since);
+		emit(s, cond, true, why, now - c->since);
 	} else {
-		emit(s, cond, false, s->why, now - c->began);
+		emit(s, cond, false, why, now - c->began);
 	}
 	c->since = 0;
 }

@@ -48,14 +48,17 @@ struct watch_event {
 	int         cond;      /* enum watch_cond */
 	bool        raised;    /* false: cleared */
 	const char *resource;  /* its report group without the final '.' */
-	const char *why;       /* what binds ("rx", "inodes", ...), or
-	                          "vanished" for a resource that went away */
+	const char *why;       /* what binds ("rx", "inodes", ...); for an
+	                          exhaustion, the side forecast to fill
+	                          first; "vanished" for a resource that
+	                          went away, "events off" after a reload */
 	double      headroom;  /* now, NAN if unknown */
 	double      tte;       /* seconds to exhaustion now, NAN if none */
 	double      level;     /* the threshold: a headroom fraction, or
 	                          seconds for WATCH_EXHAUSTION */
-	double      held_s;    /* how long the condition (or its end) had
-	                          lasted when the event was decided */
+	double      held_s;    /* raised: how long the condition had
+	                          lasted; cleared: how long it lasted in
+	                          all, from its start to the clear */
 };
 
 typedef void (*watch_event_fn)(void *ctx, const struct watch_event *ev);

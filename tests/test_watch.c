@@ -531,14 +531,19 @@ t_exhaustion_inodes(void **state)
 	start(0.10, 0.15, 0, 300);
 	M.nmounts = 1;
 	for (t = 0; t <= 700; t += 1) {
-		/* space full at 1800 s, inodes at 900 s */
-		mount_set(0, "/var/spool", 0.1 + 0.0005 * t,
+		/* space fuller (0.8 up) but full only at 4000 s, inodes
+		 * full at 900 s */
+		mount_set(0, "/var/spool", 0.8 + 0.00005 * t,
 		    0.1 + 0.001 * t);
 		sample_at(t);
 	}
 	assert_int_equal(count(WATCH_EXHAUSTION, 1), 1);
 	e = first(WATCH_EXHAUSTION, true);
 	assert_string_equal(e->resource, "fs/var/spool");
+	/* what will run out is the inodes, though space is fuller (and
+	 * binds the headroom) */
+	assert_string_equal(e->why, "inodes");
+	assert_string_equal(ind("fs/var/spool.")->why, "space");
 	assert_true(fabs(e->tte - (900 - e->t)) <= 0.2 * (900 - e->t));
 	assert_true(fabs(ind("fs/var/spool.")->tte - 200) <= 0.2 * 200);
 	stats_match();
