@@ -31,6 +31,7 @@
 #include "platform/collect.h"
 #include "platform/log.h"
 #include "platform/platform.h"
+#include "tests/fixture.h"
 
 #define KB(x) ((uint64_t)(x) * 1024u)
 
@@ -42,30 +43,15 @@ static struct hr_metrics   met;
 static void
 use_fixture(const char *name, bool init)
 {
-	const char *dir = getenv("HR_FIXTURES");
-	char root[1024];
-	int n;
-
-	n = snprintf(root, sizeof(root), "%s/%s",
-	    dir != NULL && dir[0] != '\0' ? dir : "tests/fixtures", name);
-	assert_true(n > 0 && (size_t)n < sizeof(root));
-	if (pf_root_set(root) != 0)
-		fail_msg("fixture %s: cannot use it as the root (run the test "
-		    "from the project top or set HR_FIXTURES)", root);
-	if (init) {
-		struct pf_collect_conf conf;
-
-		memset(&conf, 0, sizeof(conf));
-		memset(&col, 0, sizeof(col));
-		pf_collect_init(&col, &conf);
-	}
+	fixture_root(name);
+	if (init)
+		fixture_collector(&col);
 }
 
 static int
 collect(struct hr_sample *s)
 {
-	memset(s, 0, sizeof(*s));
-	return pf_collect(&col, s);
+	return fixture_collect(&col, s);
 }
 
 /* ---- helpers ------------------------------------------------------------ */

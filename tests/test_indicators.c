@@ -23,6 +23,7 @@
 #include "platform/collect.h"
 #include "platform/log.h"
 #include "platform/platform.h"
+#include "tests/fixture.h"
 
 static struct hr_metrics M;
 static struct ind_set    S;
@@ -38,17 +39,7 @@ static struct ind_set    S;
 static void
 blank(struct hr_metrics *m)
 {
-	uint32_t i;
-
-	memset(m, 0, sizeof(*m));
-	m->dt_s = 10;
-	m->cpu.util = m->cpus_online = m->procs_running = HR_NAN;
-	m->mem_util = m->oom_kills = HR_NAN;
-	m->psi_mem.some = HR_NAN;
-	m->conntrack_fill = m->fd_fill = m->pid_fill = HR_NAN;
-	m->cg_cpu_util = m->cg_throttled = m->cg_mem_util = HR_NAN;
-	for (i = 0; i < HR_MAX_MOUNTS; i++)
-		m->mount[i].util = m->mount[i].inodes_util = HR_NAN;
+	metrics_unknown(m, 10);
 }
 
 static const struct ind_res *
@@ -279,30 +270,15 @@ static struct hr_sample    s0, s1;
 static void
 use_fixture(const char *name, bool init)
 {
-	const char *dir = getenv("HR_FIXTURES");
-	char root[1024];
-	int n;
-
-	n = snprintf(root, sizeof(root), "%s/%s",
-	    dir != NULL && dir[0] != '\0' ? dir : "tests/fixtures", name);
-	assert_true(n > 0 && (size_t)n < sizeof(root));
-	if (pf_root_set(root) != 0)
-		fail_msg("fixture %s: cannot use it as the root (run the test "
-		    "from the project top or set HR_FIXTURES)", root);
-	if (init) {
-		struct pf_collect_conf conf;
-
-		memset(&conf, 0, sizeof(conf));
-		memset(&col, 0, sizeof(col));
-		pf_collect_init(&col, &conf);
-	}
+	fixture_root(name);
+	if (init)
+		fixture_collector(&col);
 }
 
 static int
 collect(struct hr_sample *s)
 {
-	memset(s, 0, sizeof(*s));
-	return pf_collect(&col, s);
+	return fixture_collect(&col, s);
 }
 
 /* One sample of tree: metrics_compute(NULL, s0), gauges only. */

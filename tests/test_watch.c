@@ -35,6 +35,8 @@
 #include "platform/net.h"
 #include "platform/platform.h"
 #include "platform/queue.h"
+#include "platform/collect.h"
+#include "tests/fixture.h"
 
 #define NEAR(a, b) \
 	assert_true(fabs((a) - (double)(b)) < 1e-9 * (1 + fabs((double)(b))))
@@ -137,17 +139,7 @@ static struct watch_params P;
 static void
 blank(struct hr_metrics *m)
 {
-	uint32_t i;
-
-	memset(m, 0, sizeof(*m));
-	m->dt_s = 1;
-	m->cpu.util = m->cpus_online = m->procs_running = HR_NAN;
-	m->mem_util = m->oom_kills = HR_NAN;
-	m->psi_mem.some = HR_NAN;
-	m->conntrack_fill = m->fd_fill = m->pid_fill = HR_NAN;
-	m->cg_cpu_util = m->cg_throttled = m->cg_mem_util = HR_NAN;
-	for (i = 0; i < HR_MAX_MOUNTS; i++)
-		m->mount[i].util = m->mount[i].inodes_util = HR_NAN;
+	metrics_unknown(m, 1);
 }
 
 /* Start over: 1 s samples, horizon 640 s, the given event settings. */
