@@ -196,16 +196,7 @@ static void event_out(void *ctx, const struct watch_event *ev);
 static void
 watch_params_of(const struct hr_conf *c, struct watch_params *wp)
 {
-	memset(wp, 0, sizeof(*wp));
-	wp->queue = c->queue;
-	wp->nqueues = c->nqueues;
-	wp->period_us = c->sample_period_us;
-	wp->horizon_s = (double)c->forecast_horizon_us / 1e6;
-	wp->events = c->events_enabled;
-	wp->below = c->headroom_below;
-	wp->clear = c->headroom_clear;
-	wp->hold_us = c->events_hold_us;
-	wp->within_s = (double)c->exhaustion_within_us / 1e6;
+	watch_params_conf(c, wp);
 	wp->on_event = event_out;
 }
 

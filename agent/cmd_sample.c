@@ -275,9 +275,9 @@ cmd_sample(int argc, char **argv)
 			return HR_EXIT_USAGE;
 		}
 	}
-	memset(&wp, 0, sizeof(wp));
-	wp.period_us = period;
-	wp.horizon_s = 6 * 3600;
+	/* without a file: the defaults, and no events */
+	conf_defaults(&cf);
+	cf.events_enabled = false;
 	if (cfile != NULL) {
 		if ((r = conf_load_local(&cf, cfile, stderr)) != 0) {
 			fprintf(stderr, "headroom sample: %s: %d error%s\n", cfile,
@@ -295,17 +295,10 @@ cmd_sample(int argc, char **argv)
 				conf.mounts[i] = cf.mounts[i];
 			conf.nmounts = cf.nmounts;
 		}
-		wp.queue = cf.queue;
-		wp.nqueues = cf.nqueues;
-		wp.period_us = period;
-		wp.horizon_s = (double)cf.forecast_horizon_us / 1e6;
-		wp.events = cf.events_enabled;
-		wp.below = cf.headroom_below;
-		wp.clear = cf.headroom_clear;
-		wp.hold_us = cf.events_hold_us;
-		wp.within_s = (double)cf.exhaustion_within_us / 1e6;
-		wp.on_event = event_log;
 	}
+	watch_params_conf(&cf, &wp);
+	wp.period_us = period;
+	wp.on_event = event_log;
 	if (root == NULL)
 		root = "/";
 	if (pf_root_set(root) != 0) {

@@ -2,6 +2,7 @@
  * indicators.c - USE, headroom and bottleneck (indicators.h).
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "indicators.h"
@@ -195,6 +196,16 @@ queues(struct ind_set *s, const struct hr_metrics *m)
 		if (!isnan(q->fails) && m->dt_s > 0)
 			r->errors = q->fails / m->dt_s;
 	}
+}
+
+void
+ind_name(char *dst, size_t cap, const char *group)
+{
+	size_t n = strlen(group);
+
+	if (n > 0 && group[n - 1] == '.')
+		n--;
+	snprintf(dst, cap, "%.*s", (int)n, group);
 }
 
 void

@@ -34,6 +34,7 @@
 #ifndef HR_INDICATORS_H
 #define HR_INDICATORS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "limits.h"
@@ -69,5 +70,9 @@ struct ind_set {
 };
 
 void indicators_compute(const struct hr_metrics *m, struct ind_set *out);
+
+/* The name of a resource, as events, JSON and the bottleneck give it:
+ * its group without the final '.' ("disk.sda", "fs/", "queue.mail"). */
+void ind_name(char *dst, size_t cap, const char *group);
 
 #endif

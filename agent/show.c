@@ -45,16 +45,13 @@ fill_obj(struct jw *j, const char *k, double used, double max, double fill)
 	jw_end_obj(j);
 }
 
-/* The resource's name: its report group without the final '.'. */
+/* The resource's name (ind_name). */
 static void
 jw_resource(struct jw *j, const char *k, const char *group)
 {
 	char name[HR_GROUP_LEN];
-	size_t n = strlen(group);
 
-	if (n > 0 && group[n - 1] == '.')
-		n--;
-	snprintf(name, sizeof(name), "%.*s", (int)n, group);
+	ind_name(name, sizeof(name), group);
 	jw_str(j, k, name);
 }
 
@@ -369,12 +366,8 @@ show_table_row(const struct hr_metrics *m, char *buf, size_t cap)
 	/* the resource with the least headroom, and that headroom */
 	pct(rm, sizeof(rm), 4, is != NULL && is->bottleneck >= 0 ?
 	    is->r[is->bottleneck].headroom : HR_NAN);
-	if (is != NULL && is->bottleneck >= 0) {
-		size_t k = strlen(is->r[is->bottleneck].group);
-
-		snprintf(bn, sizeof(bn), "%.*s", (int)(k > 0 ? k - 1 : 0),
-		    is->r[is->bottleneck].group);
-	}
+	if (is != NULL && is->bottleneck >= 0)
+		ind_name(bn, sizeof(bn), is->r[is->bottleneck].group);
 	n = snprintf(buf, cap,
 	    "%s %s %s %s %s %s %s %s %s %s %s %s %s %s  %s %s %s %s %s %s "
 	    "%s\n", c1, c2, c3, l1, rn, me, sw, p1, p2, p3, du, dr, dw, db, nr,

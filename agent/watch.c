@@ -164,17 +164,6 @@ queue_fail(struct qstate *s, uint64_t now)
 	s->growth = HR_NAN;
 }
 
-/* The outcome of a command's run. */
-static void
-exec_outcome(struct qstate *s, int r, const struct pf_queue_val *v,
-    uint64_t now)
-{
-	if (r == 0)
-		queue_value(s, v->depth, now);
-	else
-		queue_fail(s, now);
-}
-
 static void
 queues_probe(struct hr_metrics *m, uint64_t now)
 {
@@ -274,11 +263,11 @@ watch_io(const struct pf_pollfd *p, unsigned n, uint64_t now)
 		if (r == HR_EAGAIN)
 			continue;
 		s->running = false;
-		exec_outcome(s, r, &v, now);
+		if (r == 0)
+			queue_value(s, v.depth, now);
+		else
+			queue_fail(s, now);
 	}
-	W.st.exec_kills = 0;
-	for (i = 0; i < W.nq; i++)
-		W.st.exec_kills += W.q[i].q.kills;
 }
 
 void
@@ -295,6 +284,17 @@ watch_stop(void)
 
 /* ---- resources ---------------------------------------------------------------- */
 
+/* Forecast i starts empty, over the configured horizon. */
+static void
+fc_start(uint32_t i)
+{
+	struct forecast_params fp;
+
+	forecast_params_default(&fp);
+	fp.horizon_s = W.p.horizon_s;
+	forecast_init(&W.fc[i], &fp);
+}
+
 static int16_t
 fc_new(void)
 {
@@ -302,11 +302,7 @@ fc_new(void)
 
 	for (i = 0; i < WATCH_FORECASTS; i++)
 		if (!W.fc_used[i]) {
-			struct forecast_params fp;
-
-			forecast_params_default(&fp);
-			fp.horizon_s = W.p.horizon_s;
-			forecast_init(&W.fc[i], &fp);
+			fc_start(i);
 			W.fc_used[i] = true;
 			return (int16_t)i;
 		}
@@ -419,23 +415,13 @@ forecast_step(const struct hr_metrics *m, struct slot *s,
 /* ---- events ------------------------------------------------------------------- */
 
 static void
-resource_name(char *dst, size_t cap, const char *group)
-{
-	size_t n = strlen(group);
-
-	if (n > 0 && group[n - 1] == '.')
-		n--;
-	snprintf(dst, cap, "%.*s", (int)n, group);
-}
-
-static void
 emit(struct slot *s, int cond, bool raised, const char *why,
     uint64_t held_us)
 {
 	char res[HR_GROUP_LEN];
 	struct watch_event ev;
 
-	resource_name(res, sizeof(res), s->group);
+	ind_name(res, sizeof(res), s->group);
 	ev.cond = cond;
 	ev.raised = raised;
 	ev.resource = res;
@@ -557,7 +543,7 @@ watch_sample(struct hr_metrics *m, uint64_t now)
 			W.b_have = true;
 			W.b_head = b->headroom;
 			W.b_why = b->why;
-			resource_name(W.b_res, sizeof(W.b_res), b->group);
+			ind_name(W.b_res, sizeof(W.b_res), b->group);
 		}
 	}
 	m->ind = set;
@@ -583,6 +569,21 @@ watch_records(struct hr_rec *r, uint32_t cap)
 }
 
 /* ---- set-up ---------------------------------------------------------------------- */
+
+void
+watch_params_conf(const struct hr_conf *c, struct watch_params *wp)
+{
+	memset(wp, 0, sizeof(*wp));
+	wp->queue = c->queue;
+	wp->nqueues = c->nqueues;
+	wp->period_us = c->sample_period_us;
+	wp->horizon_s = (double)c->forecast_horizon_us / 1e6;
+	wp->events = c->events_enabled;
+	wp->below = c->headroom_below;
+	wp->clear = c->headroom_clear;
+	wp->hold_us = c->events_hold_us;
+	wp->within_s = (double)c->exhaustion_within_us / 1e6;
+}
 
 static void
 params_set(const struct watch_params *p)
@@ -653,17 +654,18 @@ watch_reconfigure(const struct watch_params *p)
 	/* a new bucket width: the history does not fit it */
 	log_info("watch: forecast horizon changed: forecasts start over");
 	for (i = 0; i < WATCH_FORECASTS; i++)
-		if (W.fc_used[i]) {
-			struct forecast_params fp;
-
-			forecast_params_default(&fp);
-			fp.horizon_s = W.p.horizon_s;
-			forecast_init(&W.fc[i], &fp);
-		}
+		if (W.fc_used[i])
+			fc_start(i);
 }
 
 const struct watch_stats *
 watch_stats(void)
 {
+	uint32_t i;
+
+	/* kills are counted by queue.c, per queue */
+	W.st.exec_kills = 0;
+	for (i = 0; i < W.nq; i++)
+		W.st.exec_kills += W.q[i].q.kills;
 	return &W.st;
 }

@@ -86,6 +86,10 @@ struct watch_stats {
 	                                        found no room */
 };
 
+/* The parameters a configuration gives ([queue.NAME], [agent]
+ * sample_period, [forecast], [events]); no event callback. */
+void watch_params_conf(const struct hr_conf *c, struct watch_params *wp);
+
 /* Start (or start over): queues set up, no history.  Queue settings
  * were checked by conf_load; one that still fails is logged and
  * reports no depth. */
