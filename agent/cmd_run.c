@@ -804,12 +804,13 @@ int
 cmd_run(int argc, char **argv)
 {
 	uint64_t period, every, nsamp = 0, rseq = 0, next, next_misc, t_int;
-	uint64_t connects = 0, now, next_out = UINT64_MAX, unsent;
+	uint64_t connects = 0, now, next_out = UINT64_MAX, unsent, made;
 	const struct link_stats *ls;
 	const struct mqtt_stats *ms;
 	const struct outbox_stats *os;
 	const struct spool_stats *ss;
 	int i, r, cur = 0;
+	bool reported;
 
 	snprintf(conf_path, sizeof(conf_path), "%s", HR_CONF_DEFAULT);
 	for (i = 0; i < argc; i++) {
@@ -871,14 +872,18 @@ cmd_run(int argc, char **argv)
 		cur ^= 1;
 		pf_collect(&col, &samp[cur]);
 		metrics_compute(&samp[cur ^ 1], &samp[cur], &met);
+		made = stats.events;
 		watch_sample(&met, samp[cur].mono_us);
 		agg_add(&agg, &met);
-		if (++nsamp % every == 0) {
+		reported = ++nsamp % every == 0;
+		if (reported) {
 			report(++rseq, samp[cur].mono_us - t_int);
 			t_int = samp[cur].mono_us;
 		}
-		/* a report, or an event, goes out at once when connected */
-		next_out = outbox_pump(pf_mono_us(), wall_ms());
+		/* a report, or an event, goes out at once when connected
+		 * (the pump above ran before this sample) */
+		if (reported || stats.events != made)
+			next_out = outbox_pump(pf_mono_us(), wall_ms());
 		/* fixed schedule; after a stall, resynchronise */
 		next += period;
 		if (samp[cur].mono_us > next)
