@@ -60,7 +60,8 @@ CORE_SRC := platform/scan.c platform/procfs.c platform/sysfs.c \
             agent/conf.c agent/cmd_conf.c \
             agent/tls.c agent/mqtt.c agent/link.c agent/spool.c \
             agent/outbox.c agent/cmd_run.c agent/forecast.c \
-            agent/indicators.c agent/watch.c
+            agent/indicators.c agent/watch.c \
+            agent/anomaly.c agent/cmd_detect.c
 MAIN_SRC := agent/main.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
@@ -73,7 +74,7 @@ TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all deps test check demo clean install tests bench memcheck fuzz
+.PHONY: all deps test check demo clean install tests bench memcheck fuzz eval
 # keep test objects between builds
 .SECONDARY:
 all: $(BIN)
@@ -133,6 +134,18 @@ bench: $(BIN) $(BUILD)/tools/bench_sample $(BUILD)/tools/bench_report \
 	$(BUILD)/tools/bench_spool build/bench-spool 20000 1500
 	sh tools/bench-agent ./$(BIN) $(BUILD)/tools/alloc-count.so
 	sh tools/bench-outage ./$(BIN)
+
+# The anomaly detector over the labelled NAB development series, scored
+# by tools/nab-score (docs/anomaly.md).  The data is read where it lies
+# (NAB_DATA), never copied into the tree.
+NAB_DATA ?= ../shared/data/nab-dev
+eval: $(BIN)
+	@test -f $(NAB_DATA)/windows.json || \
+	    { echo "eval: no $(NAB_DATA)/windows.json (set NAB_DATA)"; exit 2; }
+	sh tools/nab-eval ./$(BIN) $(NAB_DATA) build/eval --json build/eval.json
+	@echo "--- at the fixed threshold on the score (0.9):"
+	@$(PYTHON) tools/nab-score --windows $(NAB_DATA)/windows.json \
+	    --threshold 0.9 build/eval | sed -n '2,5p'
 
 # LD_PRELOAD allocation counter for tools/bench-agent (never in the agent)
 $(BUILD)/tools/alloc-count.so: tools/alloc-count.c

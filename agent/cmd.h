@@ -14,5 +14,6 @@ int cmd_sample(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_detect(int argc, char **argv);
 
 #endif

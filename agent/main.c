@@ -42,6 +42,8 @@ main(int argc, char **argv)
 		return cmd_sample(argc - 2, argv + 2);
 	if (strcmp(argv[1], "decode") == 0)
 		return cmd_decode(argc - 2, argv + 2);
+	if (strcmp(argv[1], "detect") == 0)
+		return cmd_detect(argc - 2, argv + 2);
 	if (strcmp(argv[1], "check-config") == 0)
 		return cmd_check_config(argc - 2, argv + 2);
 	if (strcmp(argv[1], "version") == 0 ||
