@@ -23,6 +23,7 @@
 #define DAMP     0.5      /* factor on a score within the recent peak */
 #define WARMUP   8        /* values learnt before anything is scored */
 #define DAY      86400.0
+
 #define Z_SIGMA  1.25     /* mean |residual| -> standard deviation */
 
 void
@@ -53,7 +54,7 @@ cal_rarity(struct anom_cal *c, double z)
 		double fb = 2 * log2(z) + 2;
 		b = fb >= ANOM_CBINS - 1 ? ANOM_CBINS - 1 : (int)fb;
 	}
-	double tail = 0.5 * (double)c->c[b];
+	double tail = (double)c->c[b];   /* P(Z >= z): the bin counts whole */
 	for (int j = b + 1; j < ANOM_CBINS; j++)
 		tail += (double)c->c[j];
 	double p = (tail + 0.5) / ((double)c->tot + 1);
