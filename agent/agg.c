@@ -178,6 +178,11 @@ agg_finish(struct hr_agg *a, struct hr_rec *rec, uint32_t cap)
 			push(a, rec, cap, &n, s, false,
 			    senml_quantise(s->d->unit, s->min));
 			break;
+		case HR_AGG_MAX:
+			if (s->max >= HR_AGG_NOTE)
+				push(a, rec, cap, &n, s, false,
+				    senml_quantise(s->d->unit, s->max));
+			break;
 		case HR_AGG_CAPACITY:
 			/* the latest value is the capacity now */
 			mean = senml_quantise(s->d->unit, s->last);

@@ -24,6 +24,7 @@
 #define WARMUP   8        /* values learnt before anything is scored */
 #define DAY      86400.0
 
+#define SS_FLOOR 0.25
 #define Z_SIGMA  1.25     /* mean |residual| -> standard deviation */
 
 void
@@ -130,7 +131,9 @@ anomaly_update(struct anomaly *a, double t_s, double x, int *edge)
 	double step = fabs(x - a->last_x);
 	if (step > 0 && (a->floor == 0 || step < a->floor))
 		a->floor = step;
-	double tiny = 1e-12 * (1 + fabs(a->lvl));
+	/* the state is partly float: a scale below float precision would
+	 * make its rounding look like a deviation */
+	double tiny = 1e-12 + 1e-6 * fabs(a->lvl);
 	double scale = a->dev;
 	if (scale < 0.5 * a->floor)
 		scale = 0.5 * a->floor;
@@ -150,6 +153,8 @@ anomaly_update(struct anomaly *a, double t_s, double x, int *edge)
 	double ss = (double)a->pdev[k];
 	if (ss < 0.5 * a->floor)
 		ss = 0.5 * a->floor;
+	if (ss < SS_FLOOR * scale)
+		ss = SS_FLOOR * scale;
 	if (ss < tiny)
 		ss = tiny;
 	double rs = x - (double)a->prof[k];

@@ -44,7 +44,7 @@
 
 #define ANOM_SLOTS     24       /* hourly slots of the daily profile */
 #define ANOM_CBINS     24       /* calibration bins: z 0.5 .. 2^11.5 */
-#define ANOM_RAISE     0.9      /* default flag threshold */
+#define ANOM_RAISE     0.93     /* default flag threshold */
 #define ANOM_CLEAR     0.5      /* clear below this fraction of it */
 #define ANOM_QUIET_N   10       /* ... for this many samples in a row */
 #define ANOM_XMAX      1e30     /* |values| clipped to this */

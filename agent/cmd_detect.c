@@ -6,16 +6,18 @@
  *   timestamp,value,anomaly_score,flag
  *
  * one row per input row, in order (docs/anomaly.md).  flag is 1 while
- * the detector's flag is raised.  A header line is copied over when the
- * first line's timestamp is not a time; any other line that cannot be
- * read stops the run with FILE:LINE and exit status 1, having written
- * the rows before it.
+ * the detector's flag is raised.  The output has its own header; the
+ * input's first non-blank line is skipped as a header when its first
+ * field is not a time.  Any other line that cannot be read stops the
+ * run with FILE:LINE and exit status 1, having written the rows before
+ * it.  Lines hold at most LINE_MAX_ bytes (without the line end).
  *
  * Timestamps: "YYYY-MM-DD HH:MM:SS[.frac]" (or with a T; taken as UTC),
  * "YYYY-MM-DD", or seconds since the epoch.  They only place values on
  * the daily profile: rows may repeat or go back in time.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,7 +63,18 @@ digits(const char *s, int n, int *v)
 	return 0;
 }
 
-/* A timestamp (see the top) to seconds since the epoch; -1 if not. */
+static int
+days_in_month(int y, int m)
+{
+	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : d[m - 1];
+}
+
+/* A timestamp (see the top) to seconds since the epoch; -1 if not.
+ * Seconds may be 60 (a leap second). */
 static int
 parse_time(const char *s, double *t)
 {
@@ -70,7 +83,8 @@ parse_time(const char *s, double *t)
 
 	if (strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
 		if (digits(s, 4, &Y) || digits(s + 5, 2, &M) ||
-		    digits(s + 8, 2, &D) || M < 1 || M > 12 || D < 1 || D > 31)
+		    digits(s + 8, 2, &D) || M < 1 || M > 12 || D < 1 ||
+		    D > days_in_month(Y, M))
 			return -1;
 		const char *q = s + 10;
 		double frac = 0;
@@ -82,11 +96,11 @@ parse_time(const char *s, double *t)
 				return -1;
 			q += 9;
 			if (*q == '.') {
-				errno = 0;
-				frac = strtod(q, &end);
-				if (end == q + 1 || errno)
+				double w = 0.1;
+				if (q[1] < '0' || q[1] > '9')
 					return -1;
-				q = end;
+				for (q++; *q >= '0' && *q <= '9'; q++, w /= 10)
+					frac += (*q - '0') * w;
 			}
 			if (*q == 'Z')
 				q++;
@@ -110,7 +124,7 @@ cmd_detect(int argc, char **argv)
 	static struct anomaly a;  /* static: no stack or heap per file */
 	const char *path = NULL;
 	double raise = ANOM_RAISE;
-	char line[LINE_MAX_];
+	char line[LINE_MAX_ + 3];   /* CR, LF, NUL */
 
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--threshold") == 0 && i + 1 < argc) {
@@ -150,17 +164,22 @@ cmd_detect(int argc, char **argv)
 	unsigned long ln = 0;
 	int rc = HR_EXIT_OK;
 	const char *why = NULL;
+	bool first = true;
 	while (fgets(line, sizeof line, f)) {
 		ln++;
 		size_t len = strcspn(line, "\r\n");
-		if (line[len] == 0 && !feof(f)) {
+		if (len > LINE_MAX_ || (line[len] == 0 && !feof(f))) {
 			why = "line too long";
 			break;
 		}
 		line[len] = 0;
 		if (len == 0)
 			continue;
-		char *c1 = strchr(line, ',');
+		char *p = line;
+		if (first && (unsigned char)p[0] == 0xef &&
+		    (unsigned char)p[1] == 0xbb && (unsigned char)p[2] == 0xbf)
+			p += 3;                /* a UTF-8 byte order mark */
+		char *c1 = strchr(p, ',');
 		if (!c1) {
 			why = "not timestamp,value";
 			break;
@@ -171,12 +190,15 @@ cmd_detect(int argc, char **argv)
 		if (c2)
 			*c2 = 0;
 		double t, x;
-		if (parse_time(line, &t) < 0) {
-			if (ln == 1)
+		if (parse_time(p, &t) < 0) {
+			if (first) {
+				first = false;
 				continue;      /* the header */
+			}
 			why = "bad timestamp";
 			break;
 		}
+		first = false;
 		char *end;
 		x = strtod(val, &end);
 		if (end == val || *end) {
@@ -184,7 +206,7 @@ cmd_detect(int argc, char **argv)
 			break;
 		}
 		double s = anomaly_update(&a, t, x, NULL);
-		printf("%s,%s,%.6f,%d\n", line, val, s, a.flag);
+		printf("%s,%s,%.6f,%d\n", p, val, s, a.flag);
 	}
 	if (!why && ferror(f))
 		why = strerror(errno);
@@ -194,7 +216,10 @@ cmd_detect(int argc, char **argv)
 	}
 	if (f != stdin)
 		fclose(f);
-	if (fflush(stdout) != 0)
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "headroom detect: writing the output: %s\n",
+		    strerror(errno));
 		rc = HR_EXIT_FAIL;
+	}
 	return rc;
 }

@@ -432,13 +432,11 @@ event_out(void *ctx, const struct watch_event *ev)
 {
 	struct senml_head h;
 	struct senml_text t[4];
-	struct senml_num v[4];
+	struct senml_num v[5];
 	size_t nv = 0, len;
-	const char *unit = ev->cond == WATCH_HEADROOM ? "/" : "s";
-
+	const char *unit = ev->cond == WATCH_EXHAUSTION ? "s" : "/";
 	(void)ctx;
-	t[0] = (struct senml_text){ "event", ev->cond == WATCH_HEADROOM ?
-	    "headroom" : "exhaustion" };
+	t[0] = (struct senml_text){ "event", watch_cond_name(ev->cond) };
 	t[1] = (struct senml_text){ "state", ev->raised ? "raised" :
 	    "cleared" };
 	t[2] = (struct senml_text){ "resource", ev->resource };
@@ -446,6 +444,8 @@ event_out(void *ctx, const struct watch_event *ev)
 	if (!isnan(ev->headroom))
 		v[nv++] = (struct senml_num){ "headroom", "/", ev->headroom };
 	v[nv++] = (struct senml_num){ "level", unit, ev->level };
+	if (!isnan(ev->score))
+		v[nv++] = (struct senml_num){ "score", "/", ev->score };
 	if (!isnan(ev->tte))
 		v[nv++] = (struct senml_num){ "tte", "s", ev->tte };
 	v[nv++] = (struct senml_num){ "held", "s", ev->held_s };

@@ -120,10 +120,10 @@ event_log(void *ctx, const struct watch_event *ev)
 {
 	(void)ctx;
 	log_info("event: %s %s on %s (%s): headroom %.3g, full in %.0f s "
-	    "(nan: no forecast), level %g, held %.0f s",
-	    ev->cond == WATCH_HEADROOM ? "headroom" : "exhaustion",
+	    "(nan: no forecast), level %g, score %.3g (nan: none), held "
+	    "%.0f s", watch_cond_name(ev->cond),
 	    ev->raised ? "raised" : "cleared", ev->resource, ev->why,
-	    ev->headroom, ev->tte, ev->level, ev->held_s);
+	    ev->headroom, ev->tte, ev->level, ev->score, ev->held_s);
 }
 
 /* Sleep until next, running queue commands meanwhile (watch.h).

@@ -110,6 +110,7 @@ static const struct key keys[] = {
 	{ "events", "hold", K_DUR, O(events_hold_us), 0, US(3600), "30s" },
 	{ "events", "exhaustion_within", K_OFFDUR, O(exhaustion_within_us),
 	    US(60), US(30 * 86400), "24h" },
+	{ "events", "anomaly", K_BOOL, O(events_anomaly), 0, 0, "no" },
 
 	{ "log", "level", K_LEVEL, O(log_level), 0, 0, "info" },
 	{ "log", "target", K_TARGET, O(log_target), 0, 0, "stderr" },

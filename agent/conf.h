@@ -110,6 +110,7 @@ struct hr_conf {
 	uint64_t events_hold_us;             /* a condition must last this
 						long to raise or to clear */
 	uint64_t exhaustion_within_us;       /* raise when full sooner; 0 off */
+	bool     events_anomaly;             /* anomaly flags raise events */
 
 	/* [log] */
 	int      log_level;                  /* enum hr_log_level */

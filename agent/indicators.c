@@ -35,6 +35,7 @@ add(struct ind_set *s, enum ind_kind k, const char *prefix, const char *name)
 	}
 	r->kind = (uint8_t)k;
 	r->util = r->sat = r->errors = r->tte = HR_NAN;
+	r->anom[IND_Q_UTIL] = r->anom[IND_Q_SAT] = r->anom[IND_Q_ERR] = HR_NAN;
 	r->why = "utilisation";
 	s->n++;
 	return r;

@@ -49,6 +49,10 @@ enum ind_kind {
 #define IND_MAX (7 + HR_MAX_DISKS + HR_MAX_IFACES + HR_MAX_MOUNTS + \
     HR_MAX_QUEUES)
 
+/* The key series of a resource watched by the anomaly detector
+ * (agent/watch.c, docs/anomaly.md). */
+enum ind_q { IND_Q_UTIL, IND_Q_SAT, IND_Q_ERR, IND_NQ };
+
 struct ind_res {
 	uint8_t     kind;                 /* enum ind_kind */
 	char        group[HR_GROUP_LEN];  /* as in reports: "disk.sda." */
@@ -61,6 +65,9 @@ struct ind_res {
 	const char *why;                  /* what the utilisation measures */
 	uint16_t    idx;                  /* its row in the metrics' table
 					     (disk, iface, mount, queue) */
+	double      anom[IND_NQ];         /* anomaly score of util, sat,
+					     errors this sample; NAN: none
+					     (set by agent/watch.c) */
 };
 
 struct ind_set {

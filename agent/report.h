@@ -13,7 +13,10 @@
  *                     speed): sent in the first report and again only
  *                     when it changes;
  *   HR_AGG_MIN        the least value of the interval, one record
- *                     (headroom, time to exhaustion: the worst moment).
+ *                     (headroom, time to exhaustion: the worst moment);
+ *   HR_AGG_MAX        the greatest value of the interval, one record,
+ *                     sent only when it reaches HR_AGG_NOTE (anomaly
+ *                     scores: a quiet series costs nothing).
  */
 #ifndef HR_REPORT_H
 #define HR_REPORT_H
@@ -31,7 +34,8 @@ enum hr_agg_kind {
 	HR_AGG_MEAN_PEAK,
 	HR_AGG_SUM,
 	HR_AGG_CAPACITY,
-	HR_AGG_MIN
+	HR_AGG_MIN,
+	HR_AGG_MAX
 };
 
 struct hr_series_desc {
@@ -40,6 +44,11 @@ struct hr_series_desc {
 	                          "1/s", "s", "count" */
 	uint8_t     kind;      /* enum hr_agg_kind */
 };
+
+/* HR_AGG_MAX records are sent from this value up.  For anomaly scores
+ * 0.8 is a value about 1 in 60 of a series' values reach (docs/anomaly.md);
+ * the flag rises at 0.9. */
+#define HR_AGG_NOTE 0.8
 
 /* Called for every series with a known value (NAN values are skipped). */
 typedef void (*series_fn)(void *ctx, const char *group,

@@ -19,6 +19,7 @@
 #define SUM HR_AGG_SUM
 #define CAP HR_AGG_CAPACITY
 #define MIN HR_AGG_MIN
+#define MAX HR_AGG_MAX
 
 /* ---- descriptors --------------------------------------------------------- */
 
@@ -130,16 +131,22 @@ static const struct hr_series_desc queue_d[Q_N] = {
  * worst moment).  The cgroup's resources live in the group "cg.", so
  * their records carry the "cpu." / "mem." prefix in the name.
  */
-enum { IND_HEADROOM, IND_SAT, IND_TTE, IND_D_N };
+enum { IND_HEADROOM, IND_SAT, IND_TTE, IND_A_UTIL, IND_A_SAT, IND_A_ERR,
+	IND_D_N };
 static const struct hr_series_desc ind_d[IND_D_N] = {
 	[IND_HEADROOM] = { "headroom", "/", MIN },
 	[IND_SAT] = { "sat", "count", MP },
 	[IND_TTE] = { "tte", "s", MIN },
+	[IND_A_UTIL] = { "util.anom", "/", MAX },
+	[IND_A_SAT] = { "sat.anom", "/", MAX },
+	[IND_A_ERR] = { "errors.anom", "/", MAX },
 };
 static const struct hr_series_desc cg_ind_d[2][IND_D_N] = {
-	{ [IND_HEADROOM] = { "cpu.headroom", "/", MIN } },
+	{ [IND_HEADROOM] = { "cpu.headroom", "/", MIN },
+	  [IND_A_UTIL] = { "cpu.util.anom", "/", MAX } },
 	{ [IND_HEADROOM] = { "mem.headroom", "/", MIN },
-	  [IND_TTE] = { "mem.tte", "s", MIN } },
+	  [IND_TTE] = { "mem.tte", "s", MIN },
+	  [IND_A_UTIL] = { "mem.util.anom", "/", MAX } },
 };
 
 enum {
@@ -241,8 +248,24 @@ put_ind(struct emit *e, const char *group, const struct hr_series_desc *d,
 
 	if (r == NULL)
 		return;
+	if (which >= IND_A_UTIL) {
+		/* a cgroup resource has only a utilisation */
+		if (d[which].name != NULL)
+			put(e, &d[which], r->anom[which - IND_A_UTIL]);
+		return;
+	}
 	put(e, &d[which], which == IND_HEADROOM ? r->headroom :
 	    which == IND_TTE ? r->tte : r->sat);
+}
+
+/* The interval's greatest anomaly score of the resource's util, sat and
+ * errors (docs/anomaly.md), after its other records. */
+static void
+put_anom(struct emit *e, const char *group, const struct hr_series_desc *d)
+{
+	put_ind(e, group, d, IND_A_UTIL);
+	put_ind(e, group, d, IND_A_SAT);
+	put_ind(e, group, d, IND_A_ERR);
 }
 
 static void
@@ -263,6 +286,7 @@ put_cpu(struct emit *e, const struct hr_metrics *m)
 	put(e, &cpu_d[CPU_ONLINE], m->cpus_online);
 	put_ind(e, "cpu.", ind_d, IND_SAT);
 	put(e, &cpu_d[CPU_CTXT], m->ctxt);
+	put_anom(e, "cpu.", ind_d);
 	/* Cores stay in the "cpu." group (record "<N>.util"): a base name
 	 * per core would cost more than the core number in each name. */
 	for (i = 0; i < m->ncpu; i++)
@@ -285,6 +309,7 @@ put_mem(struct emit *e, const struct hr_metrics *m)
 	put(e, &mem_d[MEM_SWAPOUT], m->swap_out);
 	put(e, &mem_d[MEM_OOM], m->oom_kills);
 	put_ind(e, "mem.", ind_d, IND_TTE);
+	put_anom(e, "mem.", ind_d);
 }
 
 static void
@@ -315,6 +340,7 @@ put_disks(struct emit *e, const struct hr_metrics *m)
 		put(e, &disk_d[DISK_WR], d->wr_iops);
 		put(e, &disk_d[DISK_RDB], d->rd_Bps);
 		put(e, &disk_d[DISK_WRB], d->wr_Bps);
+		put_anom(e, grp, ind_d);
 	}
 }
 
@@ -345,6 +371,7 @@ put_ifaces(struct emit *e, const struct hr_metrics *m)
 		put(e, &net_d[NET_RXB], f->rx_Bps);
 		put(e, &net_d[NET_TXB], f->tx_Bps);
 		put(e, &net_d[NET_SPEED], f->speed_bps);
+		put_anom(e, grp, ind_d);
 	}
 }
 
@@ -358,6 +385,7 @@ put_fill(struct emit *e, const char *group, double used, double max,
 	put(e, &fill_d[FILL_USED], used);
 	put(e, &fill_d[FILL_MAX], max);
 	put_ind(e, group, ind_d, IND_TTE);
+	put_anom(e, group, ind_d);
 }
 
 static void
@@ -378,6 +406,7 @@ put_mounts(struct emit *e, const struct hr_metrics *m)
 		put(e, &fs_d[FS_AVAIL], f->avail);
 		put(e, &fs_d[FS_SIZE], f->size);
 		put_ind(e, grp, ind_d, IND_TTE);
+		put_anom(e, grp, ind_d);
 	}
 }
 
@@ -400,6 +429,7 @@ put_queues(struct emit *e, const struct hr_metrics *m)
 		put(e, &queue_d[Q_CAP], q->capacity);
 		put(e, &queue_d[Q_GROWTH], q->growth);
 		put_ind(e, grp, ind_d, IND_TTE);
+		put_anom(e, grp, ind_d);
 	}
 }
 
@@ -452,6 +482,8 @@ series_each(const struct hr_metrics *m, series_fn fn, void *ctx)
 	put(&e, &cg_d[CG_CPU_LIMIT], m->cg_cpu_limit);
 	put(&e, &cg_d[CG_MEM_LIMIT], m->cg_mem_limit);
 	put_ind(&e, "cg.mem.", cg_ind_d[1], IND_TTE);
+	put_anom(&e, "cg.cpu.", cg_ind_d[0]);
+	put_anom(&e, "cg.mem.", cg_ind_d[1]);
 	put_mounts(&e, m);
 	put_queues(&e, m);
 	/* Counter events are rare: a sample adds them only when non-zero, so

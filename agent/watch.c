@@ -8,6 +8,7 @@
 #include "../platform/log.h"
 #include "../platform/platform.h"
 #include "../platform/queue.h"
+#include "anomaly.h"
 #include "forecast.h"
 #include "senml.h"
 #include "watch.h"
@@ -34,6 +35,9 @@ struct slot {
 	bool        used;
 	uint8_t     kind;      /* enum ind_kind */
 	int16_t     fc[2];     /* forecasts: fill (space), inodes; -1 */
+	int16_t     an[IND_NQ];   /* detectors of util, sat, errors; -1 */
+	const char *a_why;     /* the series whose flag raised WATCH_ANOMALY */
+	double      a_score;   /* its score then */
 	uint64_t    seen;      /* last sample it had indicators */
 	struct cond c[WATCH_CONDS];
 	double      headroom, tte;
@@ -66,6 +70,12 @@ static struct {
 	uint32_t      cur;             /* where the last lookup ended */
 	struct forecast fc[WATCH_FORECASTS];
 	bool          fc_used[WATCH_FORECASTS];
+	struct anomaly an[WATCH_ANOMS];
+	bool          an_used[WATCH_ANOMS];
+	uint32_t      an_hi;           /* high-water mark of an[] */
+	/* the interval's anomaly figures (watch_records) */
+	uint64_t      a_n, a_up;       /* series-samples, with a flag up */
+	double        a_max;           /* greatest score */
 	struct qstate q[HR_MAX_QUEUES];
 	uint32_t      nq;
 	struct ind_set ind;
@@ -317,6 +327,24 @@ fills(enum ind_kind k)
 	    k == IND_FD || k == IND_PID || k == IND_FS || k == IND_QUEUE;
 }
 
+static int16_t
+an_new(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < WATCH_ANOMS; i++)
+		if (!W.an_used[i]) {
+			anomaly_init(&W.an[i], 0);
+			W.an_used[i] = true;
+			W.st.detectors++;
+			if (i >= W.an_hi)
+				W.an_hi = i + 1;
+			return (int16_t)i;
+		}
+	W.st.overflow++;
+	return -1;
+}
+
 static void
 slot_free(struct slot *s)
 {
@@ -325,6 +353,11 @@ slot_free(struct slot *s)
 	for (j = 0; j < 2; j++)
 		if (s->fc[j] >= 0)
 			W.fc_used[s->fc[j]] = false;
+	for (j = 0; j < IND_NQ; j++)
+		if (s->an[j] >= 0) {
+			W.an_used[s->an[j]] = false;
+			W.st.detectors--;
+		}
 	memset(s, 0, sizeof(*s));
 }
 
@@ -361,6 +394,7 @@ slot_of(const struct ind_res *r)
 	s->kind = r->kind;
 	memcpy(s->group, r->group, sizeof(s->group));
 	s->fc[0] = s->fc[1] = -1;
+	s->an[IND_Q_UTIL] = s->an[IND_Q_SAT] = s->an[IND_Q_ERR] = -1;
 	if (fills((enum ind_kind)r->kind)) {
 		s->fc[0] = fc_new();
 		if (r->kind == IND_FS)
@@ -414,6 +448,18 @@ forecast_step(const struct hr_metrics *m, struct slot *s,
 
 /* ---- events ------------------------------------------------------------------- */
 
+const char *
+watch_cond_name(int cond)
+{
+	static const char *const name[WATCH_CONDS] = {
+		[WATCH_HEADROOM] = "headroom",
+		[WATCH_EXHAUSTION] = "exhaustion",
+		[WATCH_ANOMALY] = "anomaly",
+	};
+
+	return cond >= 0 && cond < WATCH_CONDS ? name[cond] : "?";
+}
+
 static void
 emit(struct slot *s, int cond, bool raised, const char *why,
     uint64_t held_us)
@@ -429,7 +475,9 @@ emit(struct slot *s, int cond, bool raised, const char *why,
 	ev.headroom = s->headroom;
 	ev.tte = s->tte;
 	ev.level = cond == WATCH_HEADROOM ? (raised ? W.p.below : W.p.clear) :
+	    cond == WATCH_ANOMALY ? ANOM_RAISE :
 	    (raised ? W.p.within_s : W.p.within_s * TTE_CLEAR);
+	ev.score = cond == WATCH_ANOMALY ? s->a_score : HR_NAN;
 	ev.held_s = (double)held_us / 1e6;
 	if (raised) {
 		W.st.raised++;
@@ -488,6 +536,61 @@ events_step(struct slot *s, uint64_t now)
 		    isnan(t) || t >= W.p.within_s * TTE_CLEAR, now);
 }
 
+/*
+ * The anomaly detectors of one resource, one sample: util, sat and
+ * errors each have their own (made at the series' first value; an
+ * unknown value afterwards is still given to it, so that a flag can
+ * clear).  The resource's WATCH_ANOMALY condition is raised when one
+ * of its flags rises, naming that series, and cleared when none is up;
+ * the flag's own hysteresis (anomaly.h) is the hold.
+ */
+static const char *const q_name[IND_NQ] = { "util", "sat", "errors" };
+
+static void
+anomaly_step(struct slot *s, struct ind_res *r, double t_s, uint64_t now)
+{
+	const double v[IND_NQ] = { r->util, r->sat, r->errors };
+	struct cond *c = &s->c[WATCH_ANOMALY];
+	int j, rose = -1;
+	bool up = false;
+
+	for (j = 0; j < IND_NQ; j++) {
+		int edge;
+
+		if (s->an[j] < 0 && !isnan(v[j]))
+			s->an[j] = an_new();
+		if (s->an[j] < 0)
+			continue;
+		struct anomaly *a = &W.an[s->an[j]];
+		double sc = anomaly_update(a, t_s, v[j], &edge);
+		if (isnan(v[j]))
+			continue;
+		r->anom[j] = sc;
+		W.a_n++;
+		W.a_up += a->flag;
+		if (sc > W.a_max)
+			W.a_max = sc;
+		if (edge > 0 && rose < 0)
+			rose = j;
+		up = up || a->flag;
+	}
+	if (!W.p.events || !W.p.anomaly)
+		return;
+	if (!c->raised && rose >= 0) {
+		c->raised = true;
+		c->began = now;
+		s->a_why = q_name[rose];
+		s->a_score = r->anom[rose];
+		emit(s, WATCH_ANOMALY, true, s->a_why, 0);
+	} else if (c->raised && !up) {
+		c->raised = false;
+		j = s->a_why == q_name[IND_Q_SAT] ? IND_Q_SAT :
+		    s->a_why == q_name[IND_Q_ERR] ? IND_Q_ERR : IND_Q_UTIL;
+		s->a_score = r->anom[j];
+		emit(s, WATCH_ANOMALY, false, s->a_why, now - c->began);
+	}
+}
+
 /* Resources gone for GRACE_US: raised conditions cleared, forgotten. */
 static void
 sweep(uint64_t now)
@@ -517,6 +620,8 @@ void
 watch_sample(struct hr_metrics *m, uint64_t now)
 {
 	double t_s = (double)now / 1e6;
+	/* the detectors' daily profile wants the time of day */
+	double t_wall = m->wall_ns > 0 ? (double)m->wall_ns / 1e9 : t_s;
 	struct ind_set *set = &W.ind;
 	uint32_t i;
 
@@ -534,6 +639,7 @@ watch_sample(struct hr_metrics *m, uint64_t now)
 		s->tte = r->tte;
 		s->why = r->why;
 		events_step(s, now);
+		anomaly_step(s, r, t_wall, now);
 	}
 	sweep(now);
 	if (set->bottleneck >= 0) {
@@ -549,11 +655,34 @@ watch_sample(struct hr_metrics *m, uint64_t now)
 	m->ind = set;
 }
 
+static uint32_t bottleneck_records(struct hr_rec *r);
+
 uint32_t
 watch_records(struct hr_rec *r, uint32_t cap)
 {
-	if (!W.b_have || cap < 3)
-		return 0;
+	uint32_t n = 0;
+
+	if (W.b_have && cap >= 3)
+		n = bottleneck_records(r);
+	if (W.a_n > 0 && cap - n >= 2) {
+		memset(r + n, 0, 2 * sizeof(*r));
+		r[n].group = r[n + 1].group = "anomaly.";
+		r[n].name = "rate";
+		r[n].unit = "/";
+		r[n].v = senml_quantise("/", (double)W.a_up / (double)W.a_n);
+		r[n + 1].name = "max";
+		r[n + 1].unit = "/";
+		r[n + 1].v = senml_quantise("/", W.a_max);
+		n += 2;
+	}
+	W.a_n = W.a_up = 0;
+	W.a_max = 0;
+	return n;
+}
+
+static uint32_t
+bottleneck_records(struct hr_rec *r)
+{
 	W.b_have = false;
 	memcpy(W.r_res, W.b_res, sizeof(W.r_res));
 	memset(r, 0, 3 * sizeof(*r));
@@ -567,6 +696,7 @@ watch_records(struct hr_rec *r, uint32_t cap)
 	r[2].v = senml_quantise("/", W.b_head);
 	return 3;
 }
+
 
 /* ---- set-up ---------------------------------------------------------------------- */
 
@@ -583,6 +713,7 @@ watch_params_conf(const struct hr_conf *c, struct watch_params *wp)
 	wp->clear = c->headroom_clear;
 	wp->hold_us = c->events_hold_us;
 	wp->within_s = (double)c->exhaustion_within_us / 1e6;
+	wp->anomaly = c->events_anomaly;
 }
 
 static void
@@ -618,6 +749,10 @@ watch_init(const struct watch_params *p)
 	W.cur = 0;
 	for (i = 0; i < WATCH_FORECASTS; i++)
 		W.fc_used[i] = false;
+	memset(W.an_used, 0, W.an_hi * sizeof(W.an_used[0]));
+	W.an_hi = 0;
+	W.a_n = W.a_up = 0;
+	W.a_max = 0;
 	W.nq = 0;
 	W.ind.n = 0;
 	W.ind.bottleneck = -1;
@@ -642,7 +777,8 @@ watch_reconfigure(const struct watch_params *p)
 
 		for (c = 0; c < WATCH_CONDS; c++)
 			if (s->used && s->c[c].raised && (!W.p.events ||
-			    (c == WATCH_EXHAUSTION && W.p.within_s <= 0))) {
+			    (c == WATCH_EXHAUSTION && W.p.within_s <= 0) ||
+			    (c == WATCH_ANOMALY && !W.p.anomaly))) {
 				s->c[c].raised = false;
 				s->c[c].since = 0;
 				emit(s, c, false, "events off",

@@ -36,10 +36,15 @@
 
 /* mem, cg.mem, conntrack, fd, pid; space and inodes per mount; queues */
 #define WATCH_FORECASTS (5 + 2 * HR_MAX_MOUNTS + HR_MAX_QUEUES)
+/* anomaly detectors: util, sat, errors of every resource (made when the
+ * series first has a value: a host never touches most of them) */
+#define WATCH_ANOMS     (IND_NQ * IND_MAX)
 
 enum watch_cond {
 	WATCH_HEADROOM,        /* headroom below [events] headroom_below */
 	WATCH_EXHAUSTION,      /* full within [events] exhaustion_within */
+	WATCH_ANOMALY,         /* a key series' anomaly flag is up
+	                          ([events] anomaly; docs/anomaly.md) */
 	WATCH_CONDS
 };
 
@@ -54,8 +59,11 @@ struct watch_event {
 	                          went away, "events off" after a reload */
 	double      headroom;  /* now, NAN if unknown */
 	double      tte;       /* seconds to exhaustion now, NAN if none */
-	double      level;     /* the threshold: a headroom fraction, or
-	                          seconds for WATCH_EXHAUSTION */
+	double      level;     /* the threshold: a headroom fraction,
+	                          seconds for WATCH_EXHAUSTION, the flag's
+	                          score for WATCH_ANOMALY */
+	double      score;     /* WATCH_ANOMALY: the series' score now
+	                          (why names the series); NAN otherwise */
 	double      held_s;    /* raised: how long the condition had
 	                          lasted; cleared: how long it lasted in
 	                          all, from its start to the clear */
@@ -73,6 +81,7 @@ struct watch_params {
 	double   clear;                      /* clear at or above it */
 	uint64_t hold_us;                    /* minimum duration, both ways */
 	double   within_s;                   /* exhaustion horizon; 0: off */
+	bool     anomaly;                    /* anomaly events */
 	watch_event_fn on_event;             /* may be NULL */
 	void    *ctx;
 };
@@ -82,9 +91,13 @@ struct watch_stats {
 	uint32_t active;                     /* conditions raised now */
 	uint64_t probes, probe_failures;     /* queue probes, and failed */
 	uint64_t exec_kills;                 /* commands killed */
-	uint64_t overflow;                   /* resources or forecasts that
-	                                        found no room */
+	uint64_t overflow;                   /* resources, forecasts or
+	                                        detectors that found no room */
+	uint32_t detectors;                  /* anomaly detectors in use */
 };
+
+/* "headroom", "exhaustion", "anomaly": the event's name. */
+const char *watch_cond_name(int cond);
 
 /* The parameters a configuration gives ([queue.NAME], [agent]
  * sample_period, [forecast], [events]); no event callback. */

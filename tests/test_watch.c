@@ -30,6 +30,7 @@
 #include "agent/metrics.h"
 #include "agent/report.h"
 #include "agent/senml.h"
+#include "agent/anomaly.h"
 #include "agent/watch.h"
 #include "platform/log.h"
 #include "platform/net.h"
@@ -55,7 +56,7 @@ struct evrec {
 	bool   raised;
 	char   resource[HR_GROUP_LEN];
 	char   why[64];
-	double headroom, tte, level, held_s;
+	double headroom, tte, level, held_s, score;
 	double t;                      /* sample time (s after T0) */
 };
 
@@ -79,6 +80,7 @@ capture(void *ctx, const struct watch_event *ev)
 		e->tte = ev->tte;
 		e->level = ev->level;
 		e->held_s = ev->held_s;
+		e->score = ev->score;
 		e->t = NOW_S;
 	}
 	NEV++;
@@ -637,7 +639,13 @@ t_bottleneck(void **state)
 	assert_string_equal(M.ind->r[M.ind->bottleneck].group, "cpu.");
 
 	n = watch_records(r, 8);
-	assert_int_equal(n, 3);
+	/* the bottleneck, then the interval's anomaly figures */
+	assert_int_equal(n, 5);
+	assert_string_equal(r[3].group, "anomaly.");
+	assert_string_equal(r[3].name, "rate");
+	assert_string_equal(r[4].name, "max");
+	assert_true(r[3].v >= 0 && r[3].v <= 1);
+	assert_true(r[4].v >= 0 && r[4].v <= 1);
 	/* text records first */
 	assert_string_equal(r[0].group, "bottleneck.");
 	assert_string_equal(r[0].name, "res");
@@ -663,7 +671,7 @@ t_bottleneck(void **state)
 
 	/* a new interval: just t3 */
 	n = watch_records(r, 8);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 5);
 	assert_string_equal(r[0].vs, "cpu");
 	assert_string_equal(r[1].vs, "cpu time");
 	assert_true(r[2].v == senml_quantise("/", 1 - 0.99));
@@ -671,10 +679,14 @@ t_bottleneck(void **state)
 	/* nothing sampled since: nothing */
 	assert_int_equal(watch_records(r, 8), 0);
 
-	/* too little room */
+	/* too little room for the bottleneck: the anomaly figures only,
+	 * the bottleneck waits for the next call */
 	sample_at(4);
-	assert_int_equal(watch_records(r, 2), 0);
+	assert_int_equal(watch_records(r, 2), 2);
+	assert_string_equal(r[0].group, "anomaly.");
 	assert_int_equal(watch_records(r, 0), 0);
+	assert_int_equal(watch_records(r, 3), 3);
+	assert_string_equal(r[0].group, "bottleneck.");
 
 	/* no known headroom at all: nothing (an interface of unknown
 	 * speed) */
@@ -686,7 +698,10 @@ t_bottleneck(void **state)
 	sample_at(5);
 	sample_at(6);
 	assert_int_equal(M.ind->bottleneck, -1);
-	assert_int_equal(watch_records(r, 8), 0);
+	/* no bottleneck record; the interface's error rate has a detector */
+	n = watch_records(r, 8);
+	assert_int_equal(n, 2);
+	assert_string_equal(r[0].group, "anomaly.");
 
 	/* a tie over the interval: the first one seen stays */
 	blank(&M);
@@ -695,11 +710,81 @@ t_bottleneck(void **state)
 	M.mem_util = 0.5;
 	M.fd_fill = 0.75;
 	sample_at(8);
-	assert_int_equal(watch_records(r, 8), 3);
+	assert_int_equal(watch_records(r, 8), 5);
 	assert_string_equal(r[0].vs, "mem");
 	assert_string_equal(r[1].vs, "memory");
 	assert_true(r[2].v == 0.25);
 	assert_int_equal(NEV, 0);                    /* events off */
+	stats_match();
+}
+
+/*
+ * Anomaly events: memory steady (a fixed wobble) for 300 s, one sample
+ * at 0.9, steady again.  One raise on "mem" naming its utilisation, at
+ * the spike, with the flag's score; one clear after the flag's quiet
+ * samples (ANOM_QUIET_N); the records of the interval say so.
+ */
+static void
+t_anomaly(void **state)
+{
+	struct hr_rec r[8];
+	const struct evrec *e;
+	double t;
+
+	(void)state;
+	start(0.01, 0.02, 0, 0);
+	P.anomaly = true;
+	watch_init(&P);
+	for (t = 0; t < 300; t++) {
+		M.mem_util = 0.40 + 0.002 * ((int)t % 5 - 2);
+		sample_at(t);
+	}
+	assert_int_equal(count(WATCH_ANOMALY, -1), 0);
+	assert_true(ind("mem.")->anom[IND_Q_UTIL] < ANOM_RAISE);
+	assert_true(isnan(ind("mem.")->anom[IND_Q_SAT]));   /* no value */
+	(void)watch_records(r, 8);                         /* new interval */
+	assert_true(watch_stats()->detectors >= 1);
+
+	M.mem_util = 0.90;
+	sample_at(300);
+	assert_int_equal(count(WATCH_ANOMALY, 1), 1);
+	e = first(WATCH_ANOMALY, true);
+	assert_string_equal(e->resource, "mem");
+	assert_string_equal(e->why, "util");
+	assert_true(e->t == 300);
+	assert_true(e->level == ANOM_RAISE);
+	assert_true(e->score >= ANOM_RAISE && e->score <= 1);
+	assert_true(fabs(e->headroom - 0.10) < 1e-9);
+	assert_true(isnan(e->tte) || e->tte > 0);
+
+	for (t = 301; t <= 340; t++) {
+		M.mem_util = 0.40 + 0.002 * ((int)t % 5 - 2);
+		sample_at(t);
+	}
+	assert_int_equal(count(WATCH_ANOMALY, 1), 1);
+	assert_int_equal(count(WATCH_ANOMALY, 0), 1);
+	e = first(WATCH_ANOMALY, false);
+	assert_string_equal(e->why, "util");
+	/* ANOM_QUIET_N samples in a row below the clear level: at the
+	 * earliest 10 s after the spike */
+	assert_true(e->t >= 300 + ANOM_QUIET_N && e->t <= 330);
+	assert_true(e->held_s == e->t - 300);
+	assert_true(e->score < ANOM_CLEAR * ANOM_RAISE);
+
+	/* the interval's figures: the spike's score, some flagged samples */
+	assert_int_equal(watch_records(r, 8), 5);
+	assert_string_equal(r[3].name, "rate");
+	assert_true(r[3].v > 0 && r[3].v < 1);
+	assert_string_equal(r[4].name, "max");
+	assert_true(r[4].v >= ANOM_RAISE);
+	stats_match();
+
+	/* off by a reload: nothing raised any more, on the same spike */
+	P.anomaly = false;
+	watch_reconfigure(&P);
+	M.mem_util = 0.95;
+	sample_at(341);
+	assert_int_equal(count(WATCH_ANOMALY, 1), 1);
 	stats_match();
 }
 
@@ -1249,6 +1334,7 @@ main(void)
 		cmocka_unit_test(t_exhaustion_inodes),
 		cmocka_unit_test(t_vanished),
 		cmocka_unit_test(t_bottleneck),
+		cmocka_unit_test(t_anomaly),
 		cmocka_unit_test_setup_teardown(t_queue_dir_file, tmp_setup,
 		    tmp_teardown),
 		cmocka_unit_test_setup_teardown(t_queue_exec, tmp_setup,

@@ -304,6 +304,7 @@ headroom_below = 10%
 headroom_clear = 15%
 hold = 30s
 exhaustion_within = 86400s
+anomaly = no
 EOF2
 ok "[forecast] and [events] defaults are printed" diff "$TMP/events_default.want" "$TMP/events_default.got"
 
@@ -333,6 +334,7 @@ headroom_below = 5%
 headroom_clear = 12.5%
 hold = 0s
 exhaustion_within = 0
+anomaly = no
 EOF2
 ok "fractions print as percentages, off as 0" diff "$TMP/events_set.want" "$TMP/events_set.got"
 

@@ -156,3 +156,92 @@ rm "$D/cat/b.csv"
 ok "a series without output: exit 2 (by default), scored with --partial" eval "
 $NAB --windows $D/windows.json $D >/dev/null 2>&1; test \$? -eq 2 &&
 $NAB --windows $D/windows.json --partial $D >/dev/null"
+
+# ---- --flags: a detection is a row where the flag is RAISED ----------------
+# (1 after 0, or 1 on the first row); the rows it stays up are not new
+# detections.  Scores are 0 throughout (the hindsight figures say
+# nothing here): the fixed figure with --flags is the one checked.  Each
+# case's score if every row with flag 1 counted is worked out too, to
+# show the case tells the rules apart.
+
+# mkf DIR NAME "FLAGS" [WINDOW_LO WINDOW_HI [ROWS]]: as mk, but every
+# score 0 and the flag column given: FLAGS lists the rows where the flag
+# is 1 (R or A-B, inclusive); ROWS rows (100 unless said)
+mkf() {
+	"$PY" - "$@" <<'EOF'
+import datetime, json, os, sys
+d, name, spec = sys.argv[1], sys.argv[2], sys.argv[3]
+lo, hi = (int(sys.argv[4]), int(sys.argv[5])) if len(sys.argv) > 5 \
+    else (60, 69)
+n = int(sys.argv[6]) if len(sys.argv) > 6 else 100
+t0 = datetime.datetime(2020, 1, 1)
+ts = lambda i: (t0 + datetime.timedelta(minutes=i)).strftime(
+    "%Y-%m-%d %H:%M:%S")
+flag = [0] * n
+for r in spec.split():
+    a, b = (r.split("-") + [r])[:2]
+    for i in range(int(a), int(b) + 1):
+        flag[i] = 1
+os.makedirs(os.path.join(d, os.path.dirname(name)), exist_ok=True)
+with open(os.path.join(d, name), "w") as f:
+    f.write("timestamp,value,anomaly_score,flag\n")
+    for i in range(n):
+        f.write("%s,%d,0.0,%d\n" % (ts(i), i, flag[i]))
+wp = os.path.join(d, "windows.json")
+w = json.load(open(wp)) if os.path.exists(wp) else {}
+w[name] = [] if lo < 0 else [[ts(lo) + ".000000", ts(hi) + ".000000"]]
+json.dump(w, open(wp, "w"))
+EOF
+}
+
+D=$TMP/flagrun
+mkf "$D" cat/a.csv "30-35 60-62"
+# one false positive at 30 (rows 31..35: the flag stays up), before any
+# window ended: -0.11; the hit at 60 (61, 62 stay up): +1
+# S = 0.89 -> 100 * 1.89 / 2 = 94.5; low FP: 100 * 1.78 / 2 = 89
+# (every row counted: six false positives, -0.66: 67)
+ok "--flags: a flag up for rows 30..35 is ONE false positive (94.5 standard, 89 low-FP)" eval "
+score $D standard fixed.score 94.5 --flags && score $D reward_low_FP_rate fixed.score 89 --flags &&
+score $D standard fixed.raw 0.89 --flags"
+D=$TMP/flagrunafter
+mkf "$D" cat/a.csv "60 70-79"
+# the hit at 60: 1; one false positive at 70, one row after the window:
+# -0.029793183 (as "fpnear"): 100 * 1.970206817 / 2 = 98.5103408
+# (every row counted: rows 70..79 each charged, 56.045)
+ok "--flags: a flag up for rows 70..79 after the window: one false positive at 70 (98.510)" \
+    score "$D" standard fixed.score 98.51034085 --flags
+D=$TMP/flaginto
+mkf "$D" cat/a.csv "55-65"
+# raised at 55, before the window [60, 69], up into it: a false positive
+# at 55 (-0.11) and the window missed (-1): S = -1.11
+# -> 100 * (-1.11 + 1) / 2 = -5.5; low FN: 100 * (-0.11 - 2) / 3 = -3.6667
+# (every row counted: 55..59 five false positives, the hit at 60: 72.5)
+ok "--flags: a flag raised at 55 and up into the window: a false positive, not a hit (-5.5, low-FN -3.667)" eval "
+score $D standard fixed.score -5.5 --flags &&
+score $D reward_low_FN_rate fixed.score -3.66666667 --flags"
+D=$TMP/flagreraise
+mkf "$D" cat/a.csv "55-62 64-66"
+# as above, then cleared at 63 and raised again at 64, in the window:
+# -0.11 + sigma(-0.6)/sigma(-1), y = -(69-64+1)/10 = -0.6:
+# 0.905148254 / 0.986614298 = 0.917428680; S = 0.807428680
+# -> 100 * 1.807428680 / 2 = 90.3714340 (every row counted: 72.5)
+ok "--flags: ... cleared at 63 and raised again at 64: the window is hit at 64 (90.371)" \
+    score "$D" standard fixed.score 90.37143402 --flags
+D=$TMP/flagfirst
+mkf "$D" cat/a.csv "0-2 4-5" 3 4 6
+# 6 rows: probation floor(0.15 * 6) = 0 rows.  Window [3, 4] (w = 2).
+# The flag raised on the first row (up at 1, 2): a false positive before
+# any window ended, -0.11; raised at 4: y = -(4-4+1)/2 = -0.5, reward
+# sigma(-0.5)/sigma(-1) = 0.848283640 / 0.986614298 = 0.859792567; up at
+# 5, after the window: nothing.  S = 0.749792567
+# -> 100 * 1.749792567 / 2 = 87.4896283; low FP: 100 * 1.639792567 / 2
+# = 81.9896283 (every row counted: 71.063; row 0 not counted: 92.990)
+ok "--flags: a flag raised on the very first row counts, when probation is 0 rows (87.490, low-FP 81.990)" eval "
+score $D standard fixed.score 87.48962835 --flags &&
+score $D reward_low_FP_rate fixed.score 81.98962835 --flags"
+D=$TMP/flagprob
+mkf "$D" cat/a.csv "10-20 60"
+# raised at 10, in the probation rows (0..14), up until 20: no detection;
+# the hit at 60: 100 (every row counted: 15..20 six false positives, 67)
+ok "--flags: a flag raised in probation and still up after it: not a detection (100)" \
+    score "$D" standard fixed.score 100 --flags

@@ -53,6 +53,8 @@ BOOT_RE = re.compile(r"^[0-9a-f]{16}$")
 UNITS = {"/", "B", "B/s", "bit/s", "1/s", "s", "count"}
 MP, SUM, CAP, TOT = "mean/peak", "sum", "capacity", "total"
 MIN = "least"         # headroom, time to exhaustion: one record, no peak
+MAX = "greatest"      # anomaly scores: one record, sent from NOTE up
+NOTE = 0.8            # HR_AGG_NOTE (agent/report.h)
 
 FIXED = {
     "cpu.util": ("/", MP), "cpu.user": ("/", MP), "cpu.sys": ("/", MP),
@@ -95,6 +97,16 @@ for _g in ("cpu", "mem", "conntrack", "fd", "pid", "cg.cpu", "cg.mem",
 for _g in ("mem", "conntrack", "fd", "pid", "cg.mem"):
     FIXED[_g + ".tte"] = ("s", MIN)
 FIXED["cpu.sat"] = ("count", MP)
+# anomaly detection (docs/anomaly.md): the host's figures, and the
+# interval's greatest score of each key series that reached NOTE
+FIXED["anomaly.rate"] = ("/", TOT)
+FIXED["anomaly.max"] = ("/", TOT)
+for _g in ("cpu", "mem", "conntrack", "fd", "pid"):
+    for _q in ("util", "sat", "errors"):
+        FIXED["%s.%s.anom" % (_g, _q)] = ("/", MAX)
+for _g in ("cg.cpu", "cg.mem"):
+    FIXED[_g + ".util.anom"] = ("/", MAX)
+ANOM = re.compile(r"\.(util|sat|errors)\.anom$")
 # the only text records of a report: first, before any base unit
 TEXT_RECS = ("bottleneck.res", "bottleneck.why")
 
@@ -142,6 +154,10 @@ def series_of(rel):
     """(unit, kind) of a record name relative to "<id>/", or None."""
     if rel in FIXED:
         return FIXED[rel]
+    if ANOM.search(rel) and re.match(r"^(disk|net|queue)\.|^fs/", rel):
+        # any device's or queue's key series (its group is checked by
+        # the device pattern of its other records)
+        return ("/", MAX)
     for rx, tab in PER_DEVICE:
         m = rx.match(rel)
         if m:
@@ -748,6 +764,9 @@ def check_layout(P, top, recs, report):
             if peak and s[1] != MP:
                 report(R, "a peak of %s, which is a %s series"
                        % (base, s[1]))
+            if s[1] == MAX and not NOTE <= v <= 1:
+                report(R, "anomaly score %r sent, but below %g (or above"
+                       " 1)" % (v, NOTE))
         info["data"][rel] = v
         if v < 0 and not SIGNED.match(base):
             report(R, "negative value %r" % v)

@@ -57,7 +57,7 @@ headroom_event() {
 	echo 10 >"$W/jobs.depth"
 	sub_start hr "headroom/hr/#" || return 1
 	# shellcheck disable=SC2086
-	agent_conf hr $FAST events.hold=1s events.headroom_below=20% \
+	agent_conf hr $FAST events.anomaly=no events.hold=1s events.headroom_below=20% \
 	    events.headroom_clear=40% || return 1
 	queue_conf hr jobs "$W/jobs.depth" 100
 	agent_start hr || return 1
@@ -140,7 +140,7 @@ exhaustion_event() {
 	sub_start tte "headroom/tte/event" || return 1
 	# a 1 min trend window (warm after half of it) at 100 ms samples
 	# shellcheck disable=SC2086
-	agent_conf tte $FAST forecast.horizon=1m events.hold=1s \
+	agent_conf tte $FAST events.anomaly=no forecast.horizon=1m events.hold=1s \
 	    events.exhaustion_within=1h agent.report_interval=1s || return 1
 	queue_conf tte fill "$W/fill.depth" 1000
 	agent_start tte || return 1
@@ -193,7 +193,7 @@ outage_event() {
 	echo 5 >"$W/out.depth"
 	sub_start out "headroom/out/#" || return 1
 	# shellcheck disable=SC2086
-	agent_conf out $FAST "mqtt.brokers=localhost:$DEAD" events.hold=500ms \
+	agent_conf out $FAST events.anomaly=no "mqtt.brokers=localhost:$DEAD" events.hold=500ms \
 	    || return 1
 	queue_conf out q "$W/out.depth" 10
 	agent_start out || return 1
@@ -204,7 +204,7 @@ outage_event() {
 	t_made=$(date +%s)
 	sleep 1
 	# shellcheck disable=SC2086
-	agent_conf out $FAST events.hold=500ms || return 1
+	agent_conf out $FAST events.anomaly=no events.hold=500ms || return 1
 	queue_conf out q "$W/out.depth" 10
 	kill -HUP "$AGENT_PID"
 	wait_lines "$W/out.sub" "headroom/out/event" 1 20 || return 1
@@ -232,7 +232,7 @@ ok "an event raised in a broker outage goes through the spool: delivered on the 
 hung_command() {
 	sub_start hung "headroom/hung/report" || return 1
 	# shellcheck disable=SC2086
-	agent_conf hung $FAST || return 1
+	agent_conf hung $FAST events.anomaly=no || return 1
 	cat >>"$W/hung.conf" <<EOF
 
 [queue.stuck]
@@ -270,3 +270,70 @@ assert not any('hung/queue.stuck.depth' in r for r in reps)
 }
 ok "a queue command that hangs is killed at its timeout, logged once and counted in queue.NAME.fail; reports keep their 200 ms interval; nothing is left running" \
     hung_command
+
+# ---- an anomaly: a queue steady for a while, then a spike ------------------------------
+
+anomaly_event() {
+	echo 20 >"$W/an.depth"
+	sub_start an "headroom/an/#" || return 1
+	# shellcheck disable=SC2086
+	agent_conf an $FAST events.anomaly=yes agent.report_interval=1s || return 1
+	queue_conf an jobs "$W/an.depth" 100
+	agent_start an || return 1
+	# 24 s of a queue wobbling 19..21: its detectors learn what is
+	# usual (no flag can rise before ~66 values: anomaly.h)
+	i=0
+	while [ $i -lt 120 ]; do
+		echo $((19 + i % 3)) >"$W/an.depth.tmp" &&
+		    mv "$W/an.depth.tmp" "$W/an.depth"
+		i=$((i + 1))
+		sleep 0.2
+	done
+	echo 95 >"$W/an.depth"
+	sleep 0.5
+	echo 20 >"$W/an.depth"
+	# raised, then cleared after the flag's quiet samples
+	t0=$(date +%s)
+	until [ "$(decode_sub --check --values --topic headroom/an/event \
+	    "$W/an.sub" 2>/dev/null | grep -c '"queue.jobs"')" -ge 2 ]; do
+		[ $(($(date +%s) - t0)) -lt 15 ] ||
+		    { echo "no raise and clear on queue.jobs in 15 s"; break; }
+		sleep 0.5
+	done
+	sleep 1.5
+	agent_stop an || return 1
+	sub_stop an
+	events an >"$W/an.events" || { cat "$W/an.events"; return 1; }
+	decode_sub --check --values --topic headroom/an/report "$W/an.sub" \
+	    >"$W/an.reports" || return 1
+	py "$EVCHECK
+evs = [ev(l) for l in open(sys.argv[1]).read().splitlines()]
+q = [(d, e, n) for d, e, n in evs if e.get('resource') == 'queue.jobs']
+for d, e, n in evs:
+    print(e)
+assert len(q) == 2, 'want one raise and one clear on queue.jobs: %d' % len(q)
+(d1, e1, n1), (d2, e2, n2) = q
+assert n1 == ['schema', 'boot', 'seq', 'event', 'state', 'resource', 'why',
+              'headroom', 'level', 'score', 'held'], n1
+assert e1['event'] == 'anomaly' and e1['state'] == 'raised', e1
+assert e1['why'] == 'util', e1
+assert abs(e1['level'] - 0.93) < 1e-3, e1        # ANOM_RAISE
+assert 0.929 <= e1['score'] <= 1, e1
+assert abs(e1['headroom'] - 0.05) < 1e-3, e1     # the spike's depth, 95
+assert e2['event'] == 'anomaly' and e2['state'] == 'cleared', e2
+assert e2['why'] == 'util' and e2['score'] < 0.466, e2   # 0.5 x 0.93
+# the flag clears after 10 quiet samples (1 s at 100 ms), at most a few
+assert 0.5 <= e2['held'] <= 5, e2
+reps = [json.loads(l)['values'] for l in open(sys.argv[2])]
+p = 'an/'
+k = p + 'queue.jobs.util.anom'
+hot = [r for r in reps if k in r]
+print('reports with', k, [r[k] for r in hot])
+assert hot and max(r[k] for r in hot) >= 0.929
+assert all(p + 'anomaly.rate' in r and p + 'anomaly.max' in r
+           for r in reps[1:]), 'every report carries the host figures'
+assert any(r[p + 'anomaly.rate'] > 0 for r in hot)
+" "$W/an.events" "$W/an.reports" || return 1
+}
+ok "an anomaly: a steady queue's spike raises one anomaly event (why util, score >= 0.93) and clears it after the flag's quiet samples; reports carry queue.jobs.util.anom >= 0.93 and a nonzero anomaly.rate in that interval" \
+    anomaly_event
