@@ -51,37 +51,7 @@ _Static_assert(sizeof(struct anomaly) <= ANOM_STATE_MAX,
 
 /* ---- deterministic noise ------------------------------------------------ */
 
-static uint64_t rng;
-
-static void
-seed(const char *s)
-{
-	rng = 1469598103934665603ull;   /* FNV-1a of the case name */
-	while (*s != '\0')
-		rng = (rng ^ (uint8_t)*s++) * 1099511628211ull;
-}
-
-static double
-urand(void)
-{
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	z ^= z >> 31;
-	return (double)(z >> 11) / 9007199254740992.0;
-}
-
-static double
-gauss(void)
-{
-	double s = 0;
-	int i;
-
-	for (i = 0; i < 12; i++)
-		s += urand();
-	return s - 6;
-}
+#include "tests/noise.h"
 
 /* Poisson by multiplying uniforms (Knuth); means up to a few hundred. */
 static double
