@@ -22,6 +22,8 @@ usage(FILE *f)
 	    "  sample    sample this host (or --root DIR) and print rates and\n"
 	    "            utilisations as a table, JSON lines or SenML-CBOR\n"
 	    "  decode    SenML-CBOR reports to JSON lines (resolved records)\n"
+	    "  detect    score a timestamp,value CSV with the agent's anomaly\n"
+	    "            detector\n"
 	    "  check-config  validate a configuration file and print the "
 	    "effective values\n"
 	    "  version   print the version\n"
