@@ -435,6 +435,7 @@ event_out(void *ctx, const struct watch_event *ev)
 	struct senml_num v[5];
 	size_t nv = 0, len;
 	const char *unit = ev->cond == WATCH_EXHAUSTION ? "s" : "/";
+
 	(void)ctx;
 	t[0] = (struct senml_text){ "event", watch_cond_name(ev->cond) };
 	t[1] = (struct senml_text){ "state", ev->raised ? "raised" :

@@ -217,8 +217,9 @@ put_nonzero(struct emit *e, const struct hr_series_desc *d, double v)
 }
 
 /* The indicators of the resource named group ("disk.sda."), or NULL.
- * Resources are mostly met in the indicators' own order: the search
- * starts after the last one found and wraps. */
+ * Resources are mostly met in the indicators' own order, and each is
+ * asked for several times in a row (headroom, tte, anomaly scores): the
+ * search starts at the last one found and wraps. */
 static const struct ind_res *
 ind_of(struct emit *e, const char *group)
 {
@@ -230,7 +231,7 @@ ind_of(struct emit *e, const char *group)
 	for (k = 0; k < s->n; k++) {
 		i = (e->icur + k) % s->n;
 		if (strcmp(s->r[i].group, group) == 0) {
-			e->icur = i + 1;
+			e->icur = i;
 			return &s->r[i];
 		}
 	}

@@ -36,8 +36,9 @@ struct slot {
 	uint8_t     kind;      /* enum ind_kind */
 	int16_t     fc[2];     /* forecasts: fill (space), inodes; -1 */
 	int16_t     an[IND_NQ];   /* detectors of util, sat, errors; -1 */
-	const char *a_why;     /* the series whose flag raised WATCH_ANOMALY */
-	double      a_score;   /* its score then */
+	uint8_t     a_q;       /* enum ind_q: the series whose flag raised
+	                          WATCH_ANOMALY */
+	double      a_score;   /* its score at the last anomaly event */
 	uint64_t    seen;      /* last sample it had indicators */
 	struct cond c[WATCH_CONDS];
 	double      headroom, tte;
@@ -579,15 +580,13 @@ anomaly_step(struct slot *s, struct ind_res *r, double t_s, uint64_t now)
 	if (!c->raised && rose >= 0) {
 		c->raised = true;
 		c->began = now;
-		s->a_why = q_name[rose];
+		s->a_q = (uint8_t)rose;
 		s->a_score = r->anom[rose];
-		emit(s, WATCH_ANOMALY, true, s->a_why, 0);
+		emit(s, WATCH_ANOMALY, true, q_name[rose], 0);
 	} else if (c->raised && !up) {
 		c->raised = false;
-		j = s->a_why == q_name[IND_Q_SAT] ? IND_Q_SAT :
-		    s->a_why == q_name[IND_Q_ERR] ? IND_Q_ERR : IND_Q_UTIL;
-		s->a_score = r->anom[j];
-		emit(s, WATCH_ANOMALY, false, s->a_why, now - c->began);
+		s->a_score = r->anom[s->a_q];
+		emit(s, WATCH_ANOMALY, false, q_name[s->a_q], now - c->began);
 	}
 }
 
@@ -655,7 +654,23 @@ watch_sample(struct hr_metrics *m, uint64_t now)
 	m->ind = set;
 }
 
-static uint32_t bottleneck_records(struct hr_rec *r);
+/* The interval's bottleneck, three records (r has room for them). */
+static uint32_t
+bottleneck_records(struct hr_rec *r)
+{
+	W.b_have = false;
+	memcpy(W.r_res, W.b_res, sizeof(W.r_res));
+	memset(r, 0, 3 * sizeof(*r));
+	r[0].group = r[1].group = r[2].group = "bottleneck.";
+	r[0].name = "res";
+	r[0].vs = W.r_res;
+	r[1].name = "why";
+	r[1].vs = W.b_why;
+	r[2].name = "headroom";
+	r[2].unit = "/";
+	r[2].v = senml_quantise("/", W.b_head);
+	return 3;
+}
 
 uint32_t
 watch_records(struct hr_rec *r, uint32_t cap)
@@ -678,23 +693,6 @@ watch_records(struct hr_rec *r, uint32_t cap)
 	W.a_n = W.a_up = 0;
 	W.a_max = 0;
 	return n;
-}
-
-static uint32_t
-bottleneck_records(struct hr_rec *r)
-{
-	W.b_have = false;
-	memcpy(W.r_res, W.b_res, sizeof(W.r_res));
-	memset(r, 0, 3 * sizeof(*r));
-	r[0].group = r[1].group = r[2].group = "bottleneck.";
-	r[0].name = "res";
-	r[0].vs = W.r_res;
-	r[1].name = "why";
-	r[1].vs = W.b_why;
-	r[2].name = "headroom";
-	r[2].unit = "/";
-	r[2].v = senml_quantise("/", W.b_head);
-	return 3;
 }
 
 

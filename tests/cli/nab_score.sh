@@ -25,23 +25,41 @@ NAB="$PY tools/nab-score"
 # rows with the given scores (0 elsewhere), its window added to
 # DIR/windows.json
 mk() {
+	gen score "$@"
+}
+
+# gen score|flag DIR NAME SPEC [LO HI [N]]: one series of N rows (100),
+# its window [LO, HI] (60..69; LO < 0: none) added to DIR/windows.json.
+# score: SPEC "ROW:SCORE ...", 0 elsewhere, flag = score >= 0.5;
+# flag: SPEC "ROW" or "FROM-TO" ..., scores all 0.0.
+gen() {
 	"$PY" - "$@" <<'EOF'
 import datetime, json, os, sys
-d, name, spec = sys.argv[1], sys.argv[2], sys.argv[3]
-lo, hi = (int(sys.argv[4]), int(sys.argv[5])) if len(sys.argv) > 5 \
+mode, d, name, spec = sys.argv[1:5]
+lo, hi = (int(sys.argv[5]), int(sys.argv[6])) if len(sys.argv) > 6 \
     else (60, 69)
+n = int(sys.argv[7]) if len(sys.argv) > 7 else 100
 t0 = datetime.datetime(2020, 1, 1)
 ts = lambda i: (t0 + datetime.timedelta(minutes=i)).strftime(
     "%Y-%m-%d %H:%M:%S")
-score = [0.0] * 100
-for kv in spec.split():
-    r, s = kv.split(":")
-    score[int(r)] = float(s)
+if mode == "score":
+    score = [0.0] * n
+    for kv in spec.split():
+        r, s = kv.split(":")
+        score[int(r)] = float(s)
+    rows = [(str(s), int(s >= 0.5)) for s in score]
+else:
+    flag = [0] * n
+    for r in spec.split():
+        a, b = (r.split("-") + [r])[:2]
+        for i in range(int(a), int(b) + 1):
+            flag[i] = 1
+    rows = [("0.0", f) for f in flag]
 os.makedirs(os.path.join(d, os.path.dirname(name)), exist_ok=True)
 with open(os.path.join(d, name), "w") as f:
     f.write("timestamp,value,anomaly_score,flag\n")
-    for i in range(100):
-        f.write("%s,%d,%s,%d\n" % (ts(i), i, score[i], score[i] >= 0.5))
+    for i, (s, fl) in enumerate(rows):
+        f.write("%s,%d,%s,%d\n" % (ts(i), i, s, fl))
 wp = os.path.join(d, "windows.json")
 w = json.load(open(wp)) if os.path.exists(wp) else {}
 w[name] = [] if lo < 0 else [[ts(lo) + ".000000", ts(hi) + ".000000"]]
@@ -168,30 +186,7 @@ $NAB --windows $D/windows.json --partial $D >/dev/null"
 # score 0 and the flag column given: FLAGS lists the rows where the flag
 # is 1 (R or A-B, inclusive); ROWS rows (100 unless said)
 mkf() {
-	"$PY" - "$@" <<'EOF'
-import datetime, json, os, sys
-d, name, spec = sys.argv[1], sys.argv[2], sys.argv[3]
-lo, hi = (int(sys.argv[4]), int(sys.argv[5])) if len(sys.argv) > 5 \
-    else (60, 69)
-n = int(sys.argv[6]) if len(sys.argv) > 6 else 100
-t0 = datetime.datetime(2020, 1, 1)
-ts = lambda i: (t0 + datetime.timedelta(minutes=i)).strftime(
-    "%Y-%m-%d %H:%M:%S")
-flag = [0] * n
-for r in spec.split():
-    a, b = (r.split("-") + [r])[:2]
-    for i in range(int(a), int(b) + 1):
-        flag[i] = 1
-os.makedirs(os.path.join(d, os.path.dirname(name)), exist_ok=True)
-with open(os.path.join(d, name), "w") as f:
-    f.write("timestamp,value,anomaly_score,flag\n")
-    for i in range(n):
-        f.write("%s,%d,0.0,%d\n" % (ts(i), i, flag[i]))
-wp = os.path.join(d, "windows.json")
-w = json.load(open(wp)) if os.path.exists(wp) else {}
-w[name] = [] if lo < 0 else [[ts(lo) + ".000000", ts(hi) + ".000000"]]
-json.dump(w, open(wp, "w"))
-EOF
+	gen flag "$@"
 }
 
 D=$TMP/flagrun
